@@ -1,0 +1,5 @@
+"""Pages of the billing app."""
+
+app_name = "billing"
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Compliance findings (SPEC.md section 4); the engine arrives with its issue."""

@@ -1,0 +1,5 @@
+"""Pages of the compliance app."""
+
+app_name = "compliance"
+
+urlpatterns = []

@@ -1,0 +1,195 @@
+"""Contacts (the 42 CFR 441.18(a)(7) case record), their addenda, and time entries.
+
+A contact is signed by its author when saved; after that its facts never
+change: corrections are addenda, mistakes are voided with a reason (SPEC.md
+section 3). Billing reads time entries only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from contacts.querysets import AddendumQuerySet, ContactQuerySet, TimeEntryQuerySet
+from people.models import Person
+from plans.models import DesiredOutcome
+
+
+class Voidable(models.Model):
+    """Void with a reason instead of deleting: the record stays, counting for nothing."""
+
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    void_reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+
+def void_consistency(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=(Q(voided_at__isnull=True) & Q(void_reason=""))
+        | (Q(voided_at__isnull=False) & ~Q(void_reason="")),
+        name=f"{prefix}_void_has_reason",
+    )
+
+
+class Contact(Voidable):
+    class Mode(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", "Face to face"
+        PHONE = "phone", "Phone"
+        VIDEO = "video", "Video"
+        WRITTEN = "written", "Written"
+
+    class Location(models.TextChoices):
+        SERVICE_SETTING = "service_setting", "Service setting"
+        OFFICE = "office", "Office"
+        COMMUNITY = "community", "Community"
+        OTHER = "other", "Other"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contacts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts_authored"
+    )
+    contact_date = models.DateField()
+    minutes = models.PositiveIntegerField()
+    travel_minutes = models.PositiveIntegerField(default=0)
+    mode = models.CharField(max_length=12, choices=Mode)
+    # With whom: any of these (SPEC.md section 2); booleans keep the rules plain SQL.
+    with_person = models.BooleanField("the person", default=False)
+    with_legal_representative = models.BooleanField("legal representative", default=False)
+    with_family = models.BooleanField("family", default=False)
+    with_provider = models.BooleanField("provider", default=False)
+    with_other = models.BooleanField("other", default=False)
+    location = models.CharField(max_length=16, choices=Location, blank=True)
+    successful = models.BooleanField(default=True, help_text="False: an attempted contact.")
+    note = models.TextField()
+    outcomes_addressed = models.ManyToManyField(
+        DesiredOutcome, blank=True, related_name="contacts", verbose_name="plan outcomes addressed"
+    )
+    services_declined = models.TextField(blank=True)
+    coordination = models.TextField("coordination with other case managers", blank=True)
+    next_steps = models.TextField(blank=True)
+    next_steps_due_on = models.DateField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[outcomes_addressed])
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-contact_date", "-pk"]
+        indexes = [
+            models.Index(fields=["person", "contact_date"], name="contacts_contact_person_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gt=0), name="contacts_contact_minutes_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(mode="face_to_face") | ~Q(location=""),
+                name="contacts_contact_face_to_face_has_location",
+            ),
+            models.CheckConstraint(
+                condition=Q(with_person=True)
+                | Q(with_legal_representative=True)
+                | Q(with_family=True)
+                | Q(with_provider=True)
+                | Q(with_other=True),
+                name="contacts_contact_with_someone",
+            ),
+            void_consistency("contacts_contact"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} contact with {self.person} on {self.contact_date}"
+
+    WITH_WHOM_FIELDS = {
+        "person": "with_person",
+        "legal_representative": "with_legal_representative",
+        "family": "with_family",
+        "provider": "with_provider",
+        "other": "with_other",
+    }
+
+    @property
+    def with_whom(self) -> list[str]:
+        return [name for name, field in self.WITH_WHOM_FIELDS.items() if getattr(self, field)]
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+
+class Addendum(models.Model):
+    """A correction or addition to a signed contact: new text, its author, its time."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = AddendumQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contact", "created_at"]
+        verbose_name_plural = "addenda"
+
+    def __str__(self):
+        return f"Addendum to {self.contact} by {self.author}"
+
+
+class TimeEntry(Voidable):
+    """Time a case manager spent for a person; the only input to billing."""
+
+    class Activity(models.TextChoices):
+        DIRECT_CONTACT = "direct_contact", "Direct contact"
+        TRAVEL = "travel", "Travel"
+        PHONE_CALL = "phone_call", "Phone call"
+        CORRESPONDENCE = "correspondence", "Correspondence"
+        DOCUMENTATION = "documentation", "Documentation"
+        CONSULTATION = "consultation", "Consultation"
+        MEETING = "meeting", "Meeting"
+        OTHER = "other", "Other"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="time_entries")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries"
+    )
+    service_date = models.DateField()
+    minutes = models.PositiveIntegerField()
+    activity = models.CharField(max_length=16, choices=Activity)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="time_entries"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = TimeEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-service_date", "-pk"]
+        verbose_name_plural = "time entries"
+        indexes = [
+            models.Index(fields=["service_date", "person"], name="contacts_time_date_person"),
+            models.Index(fields=["author", "service_date"], name="contacts_time_author_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gt=0) & Q(minutes__lte=24 * 60),
+                name="contacts_timeentry_minutes_in_day",
+            ),
+            void_consistency("contacts_timeentry"),
+        ]
+
+    def __str__(self):
+        activity = self.get_activity_display()
+        return f"{self.minutes} min {activity} for {self.person} on {self.service_date}"

@@ -1,0 +1,5 @@
+"""Pages of the contacts app."""
+
+app_name = "contacts"
+
+urlpatterns = []

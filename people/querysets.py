@@ -1,0 +1,69 @@
+"""Scoping of person records by role (SPEC.md section 1), in one place.
+
+Every page and API view reaches persons and their records through
+`visible_to(user)`; anything outside the result is answered 404.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from tcm.querysets import in_force_q, overlapping_q
+from tcm.roles import Role
+
+ALL = Q()
+NOTHING = Q(pk__in=[])
+
+
+def person_scope(user, *, via: str = "") -> Q:
+    """The persons `user` may see, as a Q over the path `via` to a Person.
+
+    via="" filters Person itself; via="person__" filters a model with a
+    `person` foreign key; and so on for deeper paths.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser or user.role == Role.DMH_REVIEWER:
+        return ALL
+    if user.role in (Role.SUPERVISOR, Role.REIMBURSEMENT_OFFICER):
+        if user.regional_program_id is None:
+            return NOTHING
+        return Q(**{f"{via}regional_program_id": user.regional_program_id})
+    if user.role == Role.CASE_MANAGER:
+        return Q(**{f"{via}case_manager_id": user.pk})
+    return NOTHING
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A QuerySet of records that belong to a person; `person_path` leads to it."""
+
+    person_path = "person__"
+
+    def visible_to(self, user):
+        return self.filter(person_scope(user, via=self.person_path))
+
+
+class PersonQuerySet(ScopedQuerySet):
+    person_path = ""
+
+    def with_open_episode_on(self, day):
+        from people.models import CaseEpisode
+
+        return self.filter(
+            models.Exists(CaseEpisode.objects.filter(person=models.OuterRef("pk")).open_on(day))
+        )
+
+
+class CaseEpisodeQuerySet(ScopedQuerySet):
+    def open_on(self, day):
+        """Episodes open on `day` (a date or an expression): opened_on <= d <= closed_on."""
+        return self.filter(in_force_q(day, start="opened_on", end="closed_on"))
+
+    def overlapping(self, start_value, end_value):
+        return self.filter(
+            overlapping_q(start_value, end_value, start="opened_on", end="closed_on")
+        )
+
+
+class LivingArrangementQuerySet(ScopedQuerySet):
+    def in_force_on(self, day):
+        return self.filter(in_force_q(day, start="effective_from", end="effective_to"))

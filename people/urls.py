@@ -1,0 +1,5 @@
+"""Pages of the people app."""
+
+app_name = "people"
+
+urlpatterns = []

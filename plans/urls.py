@@ -1,0 +1,5 @@
+"""Pages of the plans app."""
+
+app_name = "plans"
+
+urlpatterns = []

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class TcmConfig(AppConfig):
+    name = "tcm"
+    verbose_name = "Regional programs and staff"
+
+    def ready(self):
+        from tcm.signals import grant_role_permissions
+
+        post_migrate.connect(grant_role_permissions, dispatch_uid="tcm.grant_role_permissions")

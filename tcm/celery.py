@@ -1,0 +1,20 @@
+"""The Celery application and its beat schedule (the one place schedules live)."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tcm.settings")
+
+app = Celery("tcm")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Expired sessions pile up because every request extends an idle session.
+    "clear-expired-sessions": {
+        "task": "tcm.tasks.clear_expired_sessions",
+        "schedule": crontab(minute=15, hour=3),
+    },
+}

@@ -1,0 +1,57 @@
+"""Landing pages per role, and the health check."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from people.models import CaseEpisode, Person
+from tcm.models import RegionalProgram, User
+from tcm.roles import Role
+
+
+@require_GET
+@login_not_required
+def healthz(request):
+    """Liveness and database check for load balancers and docker compose."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def home(request):
+    """Send each role to its landing page (SPEC.md section 1)."""
+    today = timezone.localdate()
+    persons = Person.objects.visible_to(request.user)
+    context = {
+        "today": today,
+        "person_count": persons.count(),
+        "open_count": persons.with_open_episode_on(today).count(),
+        "closed_this_year": CaseEpisode.objects.visible_to(request.user)
+        .filter(closed_on__year=today.year)
+        .count(),
+    }
+    role = request.user.role
+    if role in (Role.SUPERVISOR, Role.REIMBURSEMENT_OFFICER):
+        context["staff"] = _program_staff(request.user, today)
+    if role == Role.DMH_REVIEWER or request.user.is_superuser:
+        context["regions"] = RegionalProgram.objects.annotate(
+            person_count=Count("persons", distinct=True)
+        )
+    template = f"tcm/home_{role or 'none'}.html"
+    return render(request, template, context)
+
+
+def _program_staff(user, today):
+    """Case managers of the user's program with today's qualification verdict."""
+    managers = (
+        User.objects.with_role(Role.CASE_MANAGER)
+        .filter(regional_program_id=user.regional_program_id)
+        .annotate(caseload_size=Count("caseload"))
+        .prefetch_related("qualifications")
+    )
+    return [(manager, manager.qualification_on(today)) for manager in managers]

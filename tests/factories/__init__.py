@@ -1,0 +1,42 @@
+"""factory-boy factories for plain rows; workflow state comes from the services."""
+
+from tests.factories.billing import CoverageFactory, MeansTestFactory, RateFactory
+from tests.factories.contacts import ContactFactory, TimeEntryFactory
+from tests.factories.people import (
+    CaseEpisodeFactory,
+    LivingArrangementFactory,
+    PersonFactory,
+    RepresentativeFactory,
+)
+from tests.factories.plans import (
+    DesiredOutcomeFactory,
+    NeedsAssessmentFactory,
+    PlanFactory,
+    ProviderFactory,
+)
+from tests.factories.tcm import (
+    CertificationFactory,
+    RegionalProgramFactory,
+    StaffQualificationFactory,
+    UserFactory,
+)
+
+__all__ = [
+    "CaseEpisodeFactory",
+    "CertificationFactory",
+    "ContactFactory",
+    "CoverageFactory",
+    "DesiredOutcomeFactory",
+    "LivingArrangementFactory",
+    "MeansTestFactory",
+    "NeedsAssessmentFactory",
+    "PersonFactory",
+    "PlanFactory",
+    "ProviderFactory",
+    "RateFactory",
+    "RegionalProgramFactory",
+    "RepresentativeFactory",
+    "StaffQualificationFactory",
+    "TimeEntryFactory",
+    "UserFactory",
+]

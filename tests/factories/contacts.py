@@ -1,0 +1,35 @@
+from datetime import date
+
+import factory
+from django.utils import timezone
+
+from contacts.models import Contact, TimeEntry
+from tests.factories.people import PersonFactory
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A signed, successful phone call with the person; services log real ones."""
+
+    class Meta:
+        model = Contact
+
+    person = factory.SubFactory(PersonFactory)
+    author = factory.LazyAttribute(lambda o: o.person.case_manager)
+    contact_date = date(2024, 3, 15)
+    minutes = 20
+    mode = "phone"
+    with_person = True
+    successful = True
+    note = "Talked about the week."
+    signed_at = factory.LazyFunction(timezone.now)
+
+
+class TimeEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeEntry
+
+    person = factory.SubFactory(PersonFactory)
+    author = factory.LazyAttribute(lambda o: o.person.case_manager)
+    service_date = date(2024, 3, 15)
+    minutes = 30
+    activity = "documentation"

@@ -1,0 +1,51 @@
+from datetime import date
+
+import factory
+
+from people.models import CaseEpisode, LivingArrangement, Person, Representative
+from tests.factories.tcm import RegionalProgramFactory
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = date(1990, 4, 12)
+    medicaid_id = factory.Sequence(lambda n: f"{100000000 + n:09d}")
+    regional_program = factory.LazyAttribute(
+        lambda o: o.case_manager.regional_program if o.case_manager else RegionalProgramFactory()
+    )
+    case_manager = None
+
+
+class CaseEpisodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseEpisode
+
+    person = factory.SubFactory(PersonFactory)
+    opened_on = date(2020, 1, 1)
+    closed_on = None
+    closure_reason = ""
+
+
+class RepresentativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Representative
+
+    person = factory.SubFactory(PersonFactory)
+    name = factory.Faker("name")
+    relationship = "Parent"
+    is_family = True
+    is_legal_representative = True
+    is_responsible_party = True
+
+
+class LivingArrangementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LivingArrangement
+
+    person = factory.SubFactory(PersonFactory)
+    arrangement = "natural_home"
+    effective_from = date(2020, 1, 1)

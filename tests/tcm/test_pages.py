@@ -1,0 +1,93 @@
+"""Login, logout and each role's landing page."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from tcm.demo.organisation import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_login_page_renders_with_labels(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert b'<label for="id_username">' in response.content
+
+
+def test_wrong_password_shows_an_error_and_stays_logged_out(client, case_manager):
+    response = client.post(reverse("login"), {"username": "alice", "password": "wrong"})
+    assert response.status_code == 200
+    assert b"Please enter a correct username and password" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("persona", "heading"),
+    [
+        ("case_manager", b"Worklist"),
+        ("supervisor", b"Program dashboard"),
+        ("reimbursement_officer", b"Billing"),
+        ("reviewer", b"Statewide overview"),
+    ],
+)
+def test_each_role_lands_on_its_page(request, client_for, person, persona, heading):
+    user = request.getfixturevalue(persona)
+    response = client_for(user).get(reverse("home"))
+    assert response.status_code == 200
+    assert heading in response.content
+
+
+def test_landing_counts_only_what_the_user_may_see(client_for, person, other_case_manager):
+    from tests.factories import CaseEpisodeFactory, PersonFactory
+
+    CaseEpisodeFactory(person=PersonFactory(case_manager=other_case_manager))
+    response = client_for(person.case_manager).get(reverse("home"))
+    assert response.context["person_count"] == 1
+    assert response.context["open_count"] == 1
+
+
+def test_supervisor_sees_unqualified_case_managers_flagged(client_for, supervisor, region):
+    from tests.factories import StaffQualificationFactory, UserFactory
+
+    unqualified = UserFactory(username="newbie", regional_program=region, role="case_manager")
+    StaffQualificationFactory(staff=unqualified, pcp_training_completed_on=None)
+    response = client_for(supervisor).get(reverse("home"))
+    assert b"Not qualified" in response.content
+    assert b"Person-centered planning training not completed" in response.content
+
+
+def test_logout_requires_post_and_ends_the_session(client_for, case_manager):
+    client = client_for(case_manager)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_every_demo_login_reaches_its_landing_page(client):
+    call_command("seed_demo", persons=10, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    for username in ("cm1.hrc", "cm4.brc", "sup.hrc", "ro.smrc", "reviewer"):
+        client.logout()
+        response = client.post(
+            reverse("login"), {"username": username, "password": DEMO_PASSWORD}, follow=True
+        )
+        assert response.status_code == 200, username
+        assert response.redirect_chain[-1][0] == reverse("home"), username
+        assert b"No role assigned" not in response.content, username
+
+
+def test_healthz_answers_without_login(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_session_expires_after_the_idle_timeout(settings):
+    assert settings.SESSION_COOKIE_AGE == settings.TCM_SESSION_IDLE_MINUTES * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
