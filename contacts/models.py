@@ -171,6 +171,13 @@ class TimeEntry(Voidable):
     )
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    frozen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when a finalized bill run billed this entry; frozen entries "
+        "refuse edits and voids (SPEC.md section 3).",
+    )
 
     history = HistoricalRecords()
     objects = TimeEntryQuerySet.as_manager()
@@ -193,3 +200,7 @@ class TimeEntry(Voidable):
     def __str__(self):
         activity = self.get_activity_display()
         return f"{self.minutes} min {activity} for {self.person} on {self.service_date}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
