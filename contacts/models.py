@@ -11,6 +11,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from contacts.querysets import AddendumQuerySet, ContactQuerySet, TimeEntryQuerySet
+from contacts.rules import VOIDED, gate_reasons
 from people.models import Person
 from plans.models import DesiredOutcome
 
@@ -204,3 +205,13 @@ class TimeEntry(Voidable):
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
+
+    @property
+    def non_billable_reasons(self) -> list[str]:
+        """Why this entry is not billable; needs the with_billing_gate() annotations."""
+        reasons = [VOIDED] if self.is_void else []
+        return reasons + gate_reasons(
+            author_qualified=self.author_qualified,
+            program_certified=self.program_certified,
+            case_open=self.case_open,
+        )

@@ -1,8 +1,10 @@
-"""QuerySets of contacts and time entries: scoping and the usual filters."""
+"""QuerySets of contacts and time entries: scoping, the usual filters and the billing gate."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
+from people.models import CaseEpisode
 from people.querysets import ScopedQuerySet
+from tcm.models import Certification, StaffQualification
 
 
 class ContactQuerySet(ScopedQuerySet):
@@ -25,6 +27,32 @@ class TimeEntryQuerySet(ScopedQuerySet):
 
     def between(self, first_day, last_day):
         return self.filter(service_date__gte=first_day, service_date__lte=last_day)
+
+    def with_billing_gate(self):
+        """Annotate each entry with the three gate facts for its service date.
+
+        `author_qualified`, `program_certified`, `case_open` are EXISTS
+        subqueries correlated on the row, so any number of entries costs one
+        query (SPEC.md section 5, rule 1).
+        """
+        day = OuterRef("service_date")
+        return self.annotate(
+            author_qualified=Exists(
+                StaffQualification.objects.filter(staff_id=OuterRef("author_id")).qualifying_on(day)
+            ),
+            program_certified=Exists(
+                Certification.objects.filter(
+                    regional_program_id=OuterRef("person__regional_program_id")
+                ).in_force_on(day)
+            ),
+            case_open=Exists(
+                CaseEpisode.objects.filter(person_id=OuterRef("person_id")).open_on(day)
+            ),
+        )
+
+    def billable(self):
+        """Non-void entries that pass the gate; needs with_billing_gate()."""
+        return self.not_void().filter(author_qualified=True, program_certified=True, case_open=True)
 
 
 class AddendumQuerySet(ScopedQuerySet):
