@@ -10,10 +10,16 @@ mkdir -p var/celery/queue var/celery/control
 "$BIN/python" manage.py migrate --noinput
 "$BIN/python" manage.py seed_demo --persons "${DEMO_PERSONS:-150}"
 
-trap 'trap - INT TERM EXIT; kill 0 2>/dev/null; wait' INT TERM EXIT
-"$BIN/celery" -A tcm worker --loglevel INFO --concurrency 2 &
-"$BIN/celery" -A tcm beat --loglevel INFO &
-"$BIN/python" manage.py runserver "127.0.0.1:$PORT" &
+pids=()
+stop() {
+    trap - INT TERM EXIT
+    kill -TERM "${pids[@]}" 2>/dev/null || true  # each stops its own children cleanly
+    wait
+}
+trap stop INT TERM EXIT
+"$BIN/celery" -A tcm worker --loglevel INFO --concurrency 2 & pids+=($!)
+"$BIN/celery" -A tcm beat --loglevel INFO & pids+=($!)
+"$BIN/python" manage.py runserver "127.0.0.1:$PORT" & pids+=($!)
 
 cat <<MSG
 
