@@ -1,6 +1,8 @@
 """The Plan of Services and Supports (PSS), certified providers, needs-based
 reassessments and referrals to the Diagnostic and Evaluation team."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -8,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from people.models import Person
 from people.querysets import ScopedQuerySet
+from tcm.dates import add_years
 from tcm.querysets import in_force_q
 
 
@@ -45,6 +48,11 @@ class Provider(models.Model):
 
     def __str__(self):
         return self.name
+
+    def is_certified_on(self, day: date) -> bool:
+        return self.certified_from <= day and (
+            self.certified_until is None or day <= self.certified_until
+        )
 
 
 class Plan(models.Model):
@@ -90,10 +98,25 @@ class Plan(models.Model):
                 condition=Q(status="active"),
                 name="plans_plan_one_active_per_person",
             ),
+            # Two drafts would compete for approval; plans.services edits the one draft.
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status="draft"),
+                name="plans_plan_one_draft_per_person",
+            ),
         ]
 
     def __str__(self):
         return f"PSS v{self.version} for {self.person} ({self.get_status_display()})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def next_revision_due(self) -> date:
+        """The PSS is revised at least yearly: due on the meeting's anniversary (SPEC.md 4)."""
+        return add_years(self.meeting_date, 1)
 
 
 class DesiredOutcome(models.Model):
@@ -198,3 +221,8 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"D&E referral for {self.person} on {self.referred_on}"
+
+    @property
+    def due_on(self) -> date:
+        """When the D&E outcome is due (SPEC.md section 4, `de_referral_pending`)."""
+        return self.referred_on + timedelta(days=settings.TCM_REFERRAL_DAYS)

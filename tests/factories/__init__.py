@@ -12,7 +12,9 @@ from tests.factories.plans import (
     DesiredOutcomeFactory,
     NeedsAssessmentFactory,
     PlanFactory,
+    PlanServiceFactory,
     ProviderFactory,
+    ReferralFactory,
 )
 from tests.factories.tcm import (
     CertificationFactory,
@@ -32,8 +34,10 @@ __all__ = [
     "NeedsAssessmentFactory",
     "PersonFactory",
     "PlanFactory",
+    "PlanServiceFactory",
     "ProviderFactory",
     "RateFactory",
+    "ReferralFactory",
     "RegionalProgramFactory",
     "RepresentativeFactory",
     "StaffQualificationFactory",

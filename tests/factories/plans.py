@@ -2,7 +2,7 @@ from datetime import date
 
 import factory
 
-from plans.models import DesiredOutcome, NeedsAssessment, Plan, Provider
+from plans.models import DesiredOutcome, NeedsAssessment, Plan, PlanService, Provider, Referral
 from tests.factories.people import PersonFactory
 
 
@@ -44,3 +44,31 @@ class NeedsAssessmentFactory(factory.django.DjangoModelFactory):
     assessed_on = date(2024, 1, 15)
     meets_criteria = True
     assessed_by = factory.LazyAttribute(lambda o: o.person.case_manager)
+
+
+class PlanServiceFactory(factory.django.DjangoModelFactory):
+    """A service row; the informed-choice record (providers presented) is set after creation."""
+
+    class Meta:
+        model = PlanService
+        skip_postgeneration_save = True
+
+    plan = factory.SubFactory(PlanFactory)
+    service = "Supported employment"
+    provider = factory.SubFactory(ProviderFactory)
+    frequency = "Weekly"
+    start_date = date(2024, 2, 1)
+    choice_recorded_on = date(2024, 1, 15)
+
+    @factory.post_generation
+    def providers_presented(self, create, extracted, **kwargs):
+        if create:
+            self.providers_presented.set(extracted or [self.provider])
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    person = factory.SubFactory(PersonFactory)
+    referred_on = date(2024, 1, 15)
