@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from people.models import AccessLog, CaseEpisode, LivingArrangement, Person, Representative
+from people.models import (
+    AccessLog,
+    CaseAssignment,
+    CaseEpisode,
+    LivingArrangement,
+    Person,
+    Representative,
+)
 from tcm.admin_base import AppendOnlyAdmin, AuditedAdmin
 
 
@@ -44,6 +51,15 @@ class LivingArrangementAdmin(AuditedAdmin):
     list_filter = ["arrangement"]
     list_select_related = ["person"]
     raw_id_fields = ["person"]
+
+
+@admin.register(CaseAssignment)
+class CaseAssignmentAdmin(AuditedAdmin):
+    list_display = ["person", "case_manager", "assigned_on", "ended_on", "assigned_by"]
+    list_filter = ["person__regional_program"]
+    list_select_related = ["person", "case_manager", "assigned_by"]
+    search_fields = ["person__last_name", "person__medicaid_id", "case_manager__username"]
+    raw_id_fields = ["person", "case_manager", "assigned_by"]
 
 
 @admin.register(AccessLog)

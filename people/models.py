@@ -162,6 +162,51 @@ class LivingArrangement(models.Model):
         return f"{self.get_arrangement_display()} from {self.effective_from}"
 
 
+class CaseAssignment(models.Model):
+    """Who was a person's case manager, from when to when, and who assigned them.
+
+    `Person.case_manager` is the current answer (scoping reads it); these rows
+    are the history behind it. Services keep the two in step: at most one
+    assignment per person is current (`ended_on` empty), and it names
+    `Person.case_manager`.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assignments")
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments"
+    )
+    assigned_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for records created by the demo seed or an import.",
+    )
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person", "assigned_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("assigned_on")),
+                name="people_caseassignment_ended_after_assigned",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(ended_on__isnull=True),
+                name="people_caseassignment_one_current_per_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} to {self.case_manager} from {self.assigned_on}"
+
+
 class AccessLog(models.Model):
     """Who looked at which person's record, when, through which view (45 CFR 164.312(b)).
 

@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from billing.models import Coverage, MeansTest
 from contacts.models import Contact, TimeEntry
-from people.models import CaseEpisode, LivingArrangement, Person, Representative
+from people.models import CaseAssignment, CaseEpisode, LivingArrangement, Person, Representative
 from plans.models import DesiredOutcome, NeedsAssessment, Plan, PlanService, Provider, Referral
 from tcm.dates import month_end, next_month, quarter_start
 
@@ -171,6 +171,10 @@ def _build(index, org, providers, today):
                 else "",
             )
         )
+    # The case manager has carried the case since it first opened.
+    records.others.append(
+        CaseAssignment(person=person, case_manager=manager, assigned_on=periods[0][0])
+    )
     _household(rng, records, periods[0][0], born, today)
     current_open = periods[-1][0] if periods[-1][1] is None else None
     if current_open:

@@ -2,7 +2,7 @@ from datetime import date
 
 import factory
 
-from people.models import CaseEpisode, LivingArrangement, Person, Representative
+from people.models import CaseAssignment, CaseEpisode, LivingArrangement, Person, Representative
 from tests.factories.tcm import RegionalProgramFactory
 
 
@@ -49,3 +49,13 @@ class LivingArrangementFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     arrangement = "natural_home"
     effective_from = date(2020, 1, 1)
+
+
+class CaseAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseAssignment
+
+    person = factory.SubFactory(PersonFactory)
+    case_manager = factory.LazyAttribute(lambda o: o.person.case_manager)
+    assigned_on = date(2020, 1, 1)
+    ended_on = None
