@@ -2,4 +2,8 @@
 
 from rest_framework.routers import SimpleRouter
 
+from contacts.api.views import ContactViewSet, TimeEntryViewSet
+
 router = SimpleRouter()
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("time-entries", TimeEntryViewSet, basename="time-entry")

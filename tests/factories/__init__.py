@@ -1,7 +1,7 @@
 """factory-boy factories for plain rows; workflow state comes from the services."""
 
 from tests.factories.billing import CoverageFactory, MeansTestFactory, RateFactory
-from tests.factories.contacts import ContactFactory, TimeEntryFactory
+from tests.factories.contacts import AddendumFactory, ContactFactory, TimeEntryFactory
 from tests.factories.people import (
     CaseEpisodeFactory,
     LivingArrangementFactory,
@@ -24,6 +24,7 @@ from tests.factories.tcm import (
 )
 
 __all__ = [
+    "AddendumFactory",
     "CaseEpisodeFactory",
     "CertificationFactory",
     "ContactFactory",

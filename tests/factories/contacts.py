@@ -3,7 +3,7 @@ from datetime import date
 import factory
 from django.utils import timezone
 
-from contacts.models import Contact, TimeEntry
+from contacts.models import Addendum, Contact, TimeEntry
 from tests.factories.people import PersonFactory
 
 
@@ -33,3 +33,12 @@ class TimeEntryFactory(factory.django.DjangoModelFactory):
     service_date = date(2024, 3, 15)
     minutes = 30
     activity = "documentation"
+
+
+class AddendumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Addendum
+
+    contact = factory.SubFactory(ContactFactory)
+    author = factory.LazyAttribute(lambda o: o.contact.author)
+    text = "Mother called back: the appointment moved to Friday."

@@ -1,0 +1,274 @@
+"""The business actions on contacts and time: the only way these records change.
+
+A contact is signed by its author when it is logged and never edited after
+that (SPEC.md section 3): corrections are addenda, mistakes are voided with a
+reason. Every action validates everything first and raises one
+ValidationError keyed by field, so a refused action writes nothing; the
+writes themselves run in one transaction.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from contacts.models import Addendum, Contact, TimeEntry
+from people.models import Person
+from plans.models import DesiredOutcome
+from tcm.models import User
+
+MINUTES_IN_A_DAY = 24 * 60
+
+
+def log_contact(
+    *,
+    actor: User,
+    person: Person,
+    contact_date: date,
+    minutes: int,
+    mode: str,
+    with_whom: Iterable[str],
+    note: str,
+    location: str = "",
+    successful: bool = True,
+    travel_minutes: int = 0,
+    outcome_ids: Iterable[int] = (),
+    services_declined: str = "",
+    coordination: str = "",
+    next_steps: str = "",
+    next_steps_due_on: date | None = None,
+) -> Contact:
+    """Log and sign a contact, with its direct-contact time entry and any travel entry."""
+    with_whom = list(with_whom)
+    outcome_ids = list(outcome_ids)
+    errors = _person_errors(actor, person)
+    errors |= _day_errors(
+        actor, contact_date, {"minutes": minutes, "travel_minutes": travel_minutes}, "contact_date"
+    )
+    if mode == Contact.Mode.FACE_TO_FACE and not location:
+        errors["location"] = "A face-to-face contact needs its location."
+    if unknown := sorted(set(with_whom) - set(Contact.WITH_WHOM_FIELDS)):
+        errors["with_whom"] = f"Unknown choice: {', '.join(unknown)}."
+    elif not with_whom:
+        errors["with_whom"] = "Say with whom the contact was."
+    if "person" not in errors:
+        errors |= _outcome_errors(person, outcome_ids)
+    contact = Contact(
+        person=person,
+        author=actor,
+        contact_date=contact_date,
+        minutes=minutes,
+        travel_minutes=travel_minutes,
+        mode=mode,
+        location=location,
+        successful=successful,
+        note=note.strip(),
+        services_declined=services_declined,
+        coordination=coordination,
+        next_steps=next_steps,
+        next_steps_due_on=next_steps_due_on,
+        signed_at=timezone.now(),
+        **{field: name in with_whom for name, field in Contact.WITH_WHOM_FIELDS.items()},
+    )
+    _full_clean(contact, errors)
+    with transaction.atomic():
+        _lock_author_day(actor, contact_date, minutes + travel_minutes)
+        contact.save()
+        contact.outcomes_addressed.set(outcome_ids)
+        activities = [(TimeEntry.Activity.DIRECT_CONTACT, minutes)]
+        if travel_minutes:
+            activities.append((TimeEntry.Activity.TRAVEL, travel_minutes))
+        for activity, entry_minutes in activities:
+            TimeEntry.objects.create(
+                person=person,
+                author=actor,
+                service_date=contact_date,
+                minutes=entry_minutes,
+                activity=activity,
+                contact=contact,
+            )
+    return contact
+
+
+def add_addendum(*, actor: User, contact: Contact, text: str) -> Addendum:
+    """Add a correction or addition to a signed contact; the contact itself stays as signed."""
+    errors = _person_errors(actor, contact.person)
+    if contact.is_void:
+        errors["contact"] = "This contact is void; log a new contact instead of amending it."
+    addendum = Addendum(contact=contact, author=actor, text=text.strip())
+    _full_clean(addendum, errors)
+    addendum.save()
+    return addendum
+
+
+def void_contact(*, actor: User, contact: Contact, reason: str) -> Contact:
+    """Void a contact and the time entries it created; all stay visible, counting for nothing."""
+    errors = _person_errors(actor, contact.person) | _void_errors(contact, reason)
+    entries = list(contact.time_entries.filter(voided_at__isnull=True))
+    frozen = next((entry for entry in entries if entry.is_frozen), None)
+    if frozen is not None:
+        errors["contact"] = frozen_message(frozen)
+    _raise(errors)
+    with transaction.atomic():
+        for record in [contact, *entries]:
+            _void(record, actor, reason)
+    return contact
+
+
+def log_time_entry(
+    *,
+    actor: User,
+    person: Person,
+    service_date: date,
+    minutes: int,
+    activity: str,
+    note: str = "",
+) -> TimeEntry:
+    """Record time spent for a person outside a contact (travel, documentation, ...)."""
+    errors = _person_errors(actor, person) | _day_errors(
+        actor, service_date, {"minutes": minutes}, "service_date"
+    )
+    if activity == TimeEntry.Activity.DIRECT_CONTACT:
+        # The 441.18(a)(7) record of a contact lives on the contact, so direct
+        # contact time only ever comes from logging one.
+        errors["activity"] = "Direct contact time comes from logging a contact."
+    entry = TimeEntry(
+        person=person,
+        author=actor,
+        service_date=service_date,
+        minutes=minutes,
+        activity=activity,
+        note=note.strip(),
+    )
+    _full_clean(entry, errors)
+    with transaction.atomic():
+        _lock_author_day(actor, service_date, minutes)
+        entry.save()
+    return entry
+
+
+def void_time_entry(*, actor: User, entry: TimeEntry, reason: str) -> TimeEntry:
+    """Void one time entry, unless a finalized bill run has billed it."""
+    errors = _person_errors(actor, entry.person) | _void_errors(entry, reason)
+    if entry.is_frozen:
+        errors["time_entry"] = frozen_message(entry)
+    elif _is_live_contacts_own_time(entry):
+        errors["time_entry"] = "This is a contact's own time: void the contact instead."
+    _raise(errors)
+    _void(entry, actor, reason)
+    return entry
+
+
+def _is_live_contacts_own_time(entry: TimeEntry) -> bool:
+    if entry.activity != TimeEntry.Activity.DIRECT_CONTACT or entry.contact_id is None:
+        return False
+    return entry.contact.voided_at is None
+
+
+def frozen_message(entry: TimeEntry) -> str:
+    """The refusal for a billed entry, naming the bill run by its month (SPEC.md section 3)."""
+    month = entry.service_date.strftime("%B %Y")
+    return (
+        f"This time was billed by the finalized bill run for {month} "
+        f"(frozen {timezone.localtime(entry.frozen_at):%Y-%m-%d}); it cannot be changed or "
+        "voided. Log late or corrected time as a new entry for the supplemental run."
+    )
+
+
+def _person_errors(actor: User, person: Person) -> dict:
+    if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+        return {"person": "No such person on your caseload."}
+    return {}
+
+
+def _day_errors(actor: User, day: date, minutes_by_field: dict[str, int], day_field: str) -> dict:
+    """Future dates, non-positive minutes and more than 24 hours for the author that day."""
+    errors = {}
+    if day > timezone.localdate():
+        errors[day_field] = "The date cannot be in the future."
+    for field, value in minutes_by_field.items():
+        if value is None or value < 0 or (value == 0 and field == "minutes"):
+            errors[field] = "Enter a number of minutes greater than zero."
+    if errors:
+        return errors
+    total = sum(minutes_by_field.values())
+    already = _minutes_logged(actor, day)
+    if already + total > MINUTES_IN_A_DAY:
+        errors["minutes"] = (
+            f"You already have {already} minutes on {day:%Y-%m-%d}; "
+            f"{total} more would exceed 24 hours in one day."
+        )
+    return errors
+
+
+def _minutes_logged(actor: User, day: date) -> int:
+    entries = TimeEntry.objects.not_void().filter(author=actor, service_date=day)
+    return entries.aggregate(total=Sum("minutes"))["total"] or 0
+
+
+def _lock_author_day(actor: User, day: date, minutes: int) -> None:
+    """Serialize an author's writes and re-check the day's total under the lock.
+
+    Two tabs submitting at once could each pass the 24-hour check; locking the
+    author's row makes the second wait and see the first one's minutes.
+    """
+    list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
+    already = _minutes_logged(actor, day)
+    if already + minutes > MINUTES_IN_A_DAY:
+        raise ValidationError(
+            {
+                "minutes": f"You already have {already} minutes on {day:%Y-%m-%d}; "
+                "this would exceed 24 hours in one day."
+            }
+        )
+
+
+def _outcome_errors(person: Person, outcome_ids: list[int]) -> dict:
+    """Outcome ids must name desired outcomes of this person's own plans."""
+    wanted = set(outcome_ids)
+    found = set(
+        DesiredOutcome.objects.filter(plan__person=person, pk__in=wanted).values_list(
+            "pk", flat=True
+        )
+    )
+    if missing := sorted(wanted - found):
+        listed = ", ".join(str(pk) for pk in missing)
+        return {"outcomes_addressed": f"Not an outcome of this person's plan: {listed}."}
+    return {}
+
+
+def _void_errors(record: Contact | TimeEntry, reason: str) -> dict:
+    errors = {}
+    if record.is_void:
+        errors["voided_at"] = "Already void."
+    if not (reason or "").strip():
+        errors["void_reason"] = "Give the reason for voiding."
+    return errors
+
+
+def _void(record: Contact | TimeEntry, actor: User, reason: str) -> None:
+    record.voided_at = timezone.now()
+    record.voided_by = actor
+    record.void_reason = reason.strip()
+    record.save(update_fields=["voided_at", "voided_by", "void_reason"])
+
+
+def _full_clean(instance, errors: dict) -> None:
+    """Run the model's own validation and raise it together with the service's errors."""
+    exclude = set(errors)
+    if "with_whom" in errors:
+        exclude |= set(Contact.WITH_WHOM_FIELDS.values())
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, messages)
+    _raise(errors)
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
