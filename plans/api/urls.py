@@ -2,4 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
+from plans.api.views import AssessmentViewSet, PlanViewSet, ReferralViewSet
+
 router = SimpleRouter()
+router.register("plans", PlanViewSet, basename="plan")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("referrals", ReferralViewSet, basename="referral")
