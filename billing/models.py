@@ -1,12 +1,24 @@
-"""Payer coverage, Standard Means Tests and T1017 rates (SPEC.md section 5)."""
+"""Payer coverage, Standard Means Tests, T1017 rates, and the monthly bill runs
+built from them (SPEC.md section 5).
 
+A bill run is a draft until a reimbursement officer finalizes it; its bills are
+never deleted: regenerating a draft updates bills in place and withdraws the
+ones no longer due (see billing/services.py). Bill lines and excluded entries
+are the derived working of a run: a draft replaces them wholesale, a
+finalized run keeps them for ever.
+"""
+
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from contacts.models import TimeEntry
 from people.models import Person
-from people.querysets import ScopedQuerySet
+from people.querysets import NOTHING, ScopedQuerySet, person_scope
+from tcm.models import RegionalProgram
 from tcm.querysets import in_force_q
+from tcm.roles import Role
 
 T1017 = "T1017"
 
@@ -105,3 +117,195 @@ class Rate(models.Model):
 
     def __str__(self):
         return f"{self.procedure_code} ${self.amount_per_unit} from {self.effective_from}"
+
+
+class BillingRunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Runs of the user's own program; every program for reviewers."""
+        return self.filter(billing_scope(user, via=""))
+
+    def open_for(self, *, month, regional_program_id):
+        return self.filter(month=month, regional_program_id=regional_program_id).exclude(
+            status=BillingRun.Status.FINALIZED
+        )
+
+
+def billing_scope(user, *, via: str) -> Q:
+    """Billing is for reimbursement officers, supervisors and reviewers, never case managers."""
+    if user is None or not user.is_authenticated or user.role == Role.CASE_MANAGER:
+        return NOTHING
+    return person_scope(user, via=via)
+
+
+class BillingRun(models.Model):
+    """One month of bills for one regional program (SPEC.md section 5, rule 6).
+
+    At most one regular run per program and month, and at most one run still
+    open (draft or generating): late entries after finalization go to a
+    supplemental run of the same month, never into a second copy of a bill.
+    """
+
+    class Kind(models.TextChoices):
+        REGULAR = "regular", "Regular"
+        SUPPLEMENTAL = "supplemental", "Supplemental"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        GENERATING = "generating", "Generating"
+        FINALIZED = "finalized", "Finalized"
+
+    regional_program = models.ForeignKey(
+        RegionalProgram, on_delete=models.PROTECT, related_name="billing_runs"
+    )
+    month = models.DateField(help_text="First day of the month billed.")
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.REGULAR)
+    status = models.CharField(max_length=10, choices=Status, default=Status.GENERATING)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent generated.")
+    generated_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finalized_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = BillingRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "regional_program", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regional_program", "month"],
+                condition=Q(kind="regular"),
+                name="billing_billingrun_one_regular",
+            ),
+            models.UniqueConstraint(
+                fields=["regional_program", "month"],
+                condition=~Q(status="finalized"),
+                name="billing_billingrun_one_open",
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="billing_billingrun_first_day"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="billing_billingrun_progress_percent"
+            ),
+        ]
+
+    def __str__(self):
+        kind = "" if self.kind == self.Kind.REGULAR else " (supplemental)"
+        return f"{self.regional_program.code} {self.month:%B %Y}{kind}"
+
+    @property
+    def is_finalized(self) -> bool:
+        return self.status == self.Status.FINALIZED
+
+
+class BillQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(billing_scope(user, via="person__"))
+
+
+class Bill(models.Model):
+    """What one payer owes for one person's month (SPEC.md section 5, rules 4 and 5)."""
+
+    class PayerType(models.TextChoices):
+        PRIVATE_INSURANCE = "private_insurance", "Private insurance"
+        MEDICAID = "medicaid", "Medicaid"
+        SELF_PAY = "self_pay", "Self-pay"
+
+    run = models.ForeignKey(BillingRun, on_delete=models.PROTECT, related_name="bills")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bills")
+    month = models.DateField()
+    payer_type = models.CharField(max_length=20, choices=PayerType)
+    coverage = models.ForeignKey(
+        Coverage, on_delete=models.PROTECT, null=True, blank=True, related_name="bills"
+    )
+    means_test = models.ForeignKey(
+        MeansTest, on_delete=models.PROTECT, null=True, blank=True, related_name="bills"
+    )
+    minutes = models.PositiveIntegerField(default=0)
+    units = models.PositiveIntegerField(default=0)
+    charge = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    amount_due = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    explanation = models.TextField()
+    withdrawn = models.BooleanField(
+        default=False, help_text="No longer due after the draft was regenerated; kept, not deleted."
+    )
+
+    history = HistoricalRecords()
+    objects = BillQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["run", "person", "payer_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "person", "payer_type"], name="billing_bill_one_per_payer"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_due__gte=0) & Q(amount_due__lte=F("charge")),
+                name="billing_bill_due_within_charge",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_payer_type_display()} bill for {self.person}, {self.month:%B %Y}"
+
+
+class BillLine(models.Model):
+    """One service date of a bill: the minutes summed over that day's entries, and their units.
+
+    Derived from time entries; a draft run replaces its lines when regenerated.
+    """
+
+    class Rule(models.TextChoices):
+        EIGHT_MINUTE = "eight_minute", "15-minute units, a remainder of 8 minutes or more is a unit"
+        FLOOR = "floor", "Whole 15-minute units only"
+
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines")
+    service_date = models.DateField()
+    minutes = models.PositiveIntegerField()
+    previously_billed_minutes = models.PositiveIntegerField(
+        default=0, help_text="Minutes of this day already billed by a finalized run."
+    )
+    units = models.PositiveIntegerField()
+    rule = models.CharField(max_length=12, choices=Rule)
+    rate = models.DecimalField(max_digits=8, decimal_places=2)
+    charge = models.DecimalField(max_digits=10, decimal_places=2)
+    time_entries = models.ManyToManyField(TimeEntry, related_name="bill_lines")
+
+    class Meta:
+        ordering = ["bill", "service_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bill", "service_date"], name="billing_billline_one_per_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service_date}: {self.minutes} min, {self.units} units"
+
+
+class ExcludedEntry(models.Model):
+    """A time entry of the month that a run did not bill, and why (SPEC.md section 5, rule 1)."""
+
+    run = models.ForeignKey(BillingRun, on_delete=models.CASCADE, related_name="excluded_entries")
+    time_entry = models.ForeignKey(TimeEntry, on_delete=models.PROTECT, related_name="+")
+    reasons = models.TextField(help_text="One reason per line.")
+
+    class Meta:
+        ordering = ["run", "time_entry__service_date", "time_entry"]
+        verbose_name_plural = "excluded entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "time_entry"], name="billing_excludedentry_once_per_run"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Excluded {self.time_entry}"
+
+    @property
+    def reason_list(self) -> list[str]:
+        return self.reasons.splitlines()

@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import factory
 
-from billing.models import Coverage, MeansTest, Rate
+from billing.models import Bill, BillingRun, Coverage, MeansTest, Rate
 from tests.factories.people import PersonFactory
+from tests.factories.tcm import RegionalProgramFactory
 
 
 class CoverageFactory(factory.django.DjangoModelFactory):
@@ -37,3 +38,32 @@ class RateFactory(factory.django.DjangoModelFactory):
     procedure_code = "T1017"
     amount_per_unit = Decimal("21.50")
     effective_from = date(2000, 1, 1)
+
+
+class BillingRunFactory(factory.django.DjangoModelFactory):
+    """A plain draft run row; real runs come from billing.services.generate_bills."""
+
+    class Meta:
+        model = BillingRun
+
+    regional_program = factory.SubFactory(RegionalProgramFactory)
+    month = date(2024, 3, 1)
+    status = "draft"
+    progress = 100
+
+
+class BillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bill
+
+    run = factory.SubFactory(BillingRunFactory)
+    person = factory.SubFactory(
+        PersonFactory, regional_program=factory.SelfAttribute("..run.regional_program")
+    )
+    month = factory.SelfAttribute("run.month")
+    payer_type = "medicaid"
+    minutes = 30
+    units = 2
+    charge = Decimal("43.00")
+    amount_due = Decimal("43.00")
+    explanation = "2 units claimed in full from Medicaid."

@@ -1,0 +1,247 @@
+"""Bill generation end to end through the real services (SPEC.md section 5)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from billing.engine import NO_RATE
+from billing.models import Bill, BillingRun
+from billing.services import generate_bills
+from contacts.rules import CASE_NOT_OPEN, NOT_CERTIFIED, NOT_QUALIFIED, VOIDED
+from tests.billing.conftest import MARCH
+from tests.factories import (
+    CaseEpisodeFactory,
+    CertificationFactory,
+    CoverageFactory,
+    LivingArrangementFactory,
+    MeansTestFactory,
+    PersonFactory,
+    RegionalProgramFactory,
+    StaffQualificationFactory,
+    TimeEntryFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(person, month=MARCH, **kwargs):
+    return generate_bills(month=month, regional_program=person.regional_program, **kwargs)
+
+
+def entry(person, day, minutes, **kwargs):
+    return TimeEntryFactory(
+        person=person, service_date=date(2024, 3, day), minutes=minutes, **kwargs
+    )
+
+
+def only_bill(run):
+    (bill,) = run.bills.all()
+    return bill
+
+
+@pytest.mark.parametrize(("minutes", "units"), [(7, 0), (8, 1), (22, 1), (23, 2)])
+def test_units_follow_the_eight_minute_rule(person, rate, minutes, units):
+    CoverageFactory(person=person)
+    entry(person, 5, minutes)
+    bill = only_bill(generate(person))
+    assert (bill.minutes, bill.units, bill.charge) == (minutes, units, Decimal(20 * units))
+    line = bill.lines.get()
+    assert (line.minutes, line.units, line.rule, line.rate) == (minutes, units, "eight_minute", 20)
+
+
+def test_floor_rounding_setting(person, rate, settings):
+    settings.TCM_UNIT_ROUNDING = "floor"
+    CoverageFactory(person=person)
+    entry(person, 5, 29)
+    assert only_bill(generate(person)).units == 1
+
+
+def test_minutes_are_summed_per_day_across_entries_before_rounding(person, rate):
+    CoverageFactory(person=person)
+    first, second = entry(person, 5, 5), entry(person, 5, 4)  # 9 minutes -> 1 unit
+    entry(person, 6, 7)  # 7 minutes alone -> 0 units
+    bill = only_bill(generate(person))
+    day5, day6 = bill.lines.all()
+    assert (day5.minutes, day5.units, day6.minutes, day6.units) == (9, 1, 7, 0)
+    assert set(day5.time_entries.all()) == {first, second}
+    assert bill.units == 1
+
+
+def test_coverage_changing_mid_month_makes_two_bills(person, rate):
+    CoverageFactory(
+        person=person,
+        payer_type="private_insurance",
+        payer_name="Acme Health",
+        member_id="ACME1",
+        effective_to=date(2024, 3, 15),
+    )
+    CoverageFactory(person=person, effective_from=date(2024, 3, 16))
+    entry(person, 10, 30)
+    entry(person, 20, 45)
+    bills = {bill.payer_type: bill for bill in generate(person).bills.all()}
+    assert bills["private_insurance"].units == 2
+    assert bills["medicaid"].units == 3
+    assert bills["medicaid"].amount_due == Decimal("60.00")
+    assert "Targeted Case Management" in bills["medicaid"].explanation
+
+
+def test_insurance_pays_first_when_medicaid_is_also_active(person, rate):
+    CoverageFactory(person=person)
+    CoverageFactory(person=person, payer_type="private_insurance", payer_name="Acme")
+    entry(person, 10, 30)
+    bill = only_bill(generate(person))
+    assert bill.payer_type == "private_insurance"
+    assert bill.coverage.payer_name == "Acme"
+
+
+def test_self_pay_capped_by_the_monthly_ability_to_pay(person, rate):
+    MeansTestFactory(person=person, monthly_ability_to_pay=Decimal("50.00"))
+    entry(person, 10, 60)  # 4 units, $80
+    bill = only_bill(generate(person))
+    assert (bill.payer_type, bill.charge, bill.amount_due) == ("self_pay", 80, 50)
+
+
+def test_natural_home_caps_self_pay_at_a_quarter(person, rate):
+    MeansTestFactory(person=person, monthly_ability_to_pay=Decimal("100.00"))
+    LivingArrangementFactory(person=person, effective_from=date(2024, 3, 20))
+    entry(person, 10, 60)
+    bill = only_bill(generate(person))
+    assert bill.amount_due == Decimal("25.00")
+    assert "natural home" in bill.explanation
+
+
+def test_ability_zero_means_nothing_due(person, rate):
+    MeansTestFactory(person=person, monthly_ability_to_pay=Decimal("0.00"))
+    entry(person, 10, 60)
+    bill = only_bill(generate(person))
+    assert (bill.charge, bill.amount_due) == (80, 0)
+    assert bill.explanation.startswith("Nothing is due because")
+
+
+def test_no_means_test_means_nothing_due(person, rate):
+    entry(person, 10, 60)
+    bill = only_bill(generate(person))
+    assert bill.amount_due == 0
+    assert "no Standard Means Test is in force on March 1, 2024" in bill.explanation
+
+
+def test_means_test_effective_mid_month_applies_from_next_month(person, rate):
+    MeansTestFactory(person=person, effective_from=date(2024, 3, 15))
+    entry(person, 20, 60)
+    bill = only_bill(generate(person))
+    assert bill.amount_due == 0
+    assert bill.means_test is None
+
+
+def test_older_means_test_in_force_on_the_first_is_used(person, rate):
+    old = MeansTestFactory(person=person, effective_from=date(2023, 1, 1))
+    MeansTestFactory(person=person, effective_from=date(2024, 3, 2), monthly_ability_to_pay=1)
+    entry(person, 20, 60)
+    bill = only_bill(generate(person))
+    assert bill.means_test == old
+    assert bill.amount_due == Decimal("80.00")
+
+
+@pytest.fixture
+def gated_person(rate):
+    """Program certified until 2024-03-20, case open 2024-03-05..2024-03-25,
+    case manager qualified (PCP training) from 2024-03-10."""
+    region = RegionalProgramFactory(certified=False)
+    CertificationFactory(regional_program=region, certified_until=date(2024, 3, 20))
+    manager = UserFactory(regional_program=region, role="case_manager")
+    StaffQualificationFactory(staff=manager, pcp_training_completed_on=date(2024, 3, 10))
+    person = PersonFactory(case_manager=manager)
+    CaseEpisodeFactory(
+        person=person,
+        opened_on=date(2024, 3, 5),
+        closed_on=date(2024, 3, 25),
+        closure_reason="moved",
+    )
+    CoverageFactory(person=person)
+    return person
+
+
+def test_excluded_entries_are_listed_with_their_reasons(gated_person):
+    person = gated_person
+    billable = entry(person, 12, 30)
+    unqualified = entry(person, 8, 30)
+    uncertified = entry(person, 22, 30)
+    closed = entry(person, 27, 30)
+    voided = entry(
+        person,
+        12,
+        30,
+        voided_at=timezone.now(),
+        voided_by=person.case_manager,
+        void_reason="Wrong person",
+    )
+    run = generate(person)
+    excluded = {e.time_entry_id: e.reason_list for e in run.excluded_entries.all()}
+    assert excluded == {
+        unqualified.pk: [NOT_QUALIFIED],
+        uncertified.pk: [NOT_CERTIFIED],
+        closed.pk: [NOT_CERTIFIED, CASE_NOT_OPEN],
+        voided.pk: [VOIDED],
+    }
+    assert list(only_bill(run).lines.get().time_entries.all()) == [billable]
+
+
+def test_time_without_a_rate_is_excluded_with_the_reason(person):
+    CoverageFactory(person=person)
+    late = entry(person, 5, 30)
+    run = generate(person)
+    assert not run.bills.exists()
+    assert run.excluded_entries.get().time_entry == late
+    assert run.excluded_entries.get().reason_list == [NO_RATE]
+
+
+def test_other_programs_time_is_not_in_the_run(person, rate, other_case_manager):
+    stranger = PersonFactory(case_manager=other_case_manager)
+    CaseEpisodeFactory(person=stranger)
+    entry(stranger, 5, 30)
+    entry(person, 5, 30)
+    run = generate(person)
+    assert [bill.person for bill in run.bills.all()] == [person]
+
+
+def test_regenerating_a_draft_updates_bills_in_place_and_withdraws_the_rest(person, rate):
+    CoverageFactory(person=person, effective_to=date(2024, 3, 15))
+    entry(person, 5, 30)
+    late = entry(person, 20, 30)
+    run = generate(person)
+    medicaid = run.bills.get(payer_type="medicaid")
+    self_pay = run.bills.get(payer_type="self_pay")
+    late.voided_at, late.voided_by, late.void_reason = timezone.now(), person.case_manager, "Dup"
+    late.save()
+    entry(person, 6, 15)
+
+    again = generate(person)
+
+    assert again.pk == run.pk and again.status == BillingRun.Status.DRAFT
+    medicaid.refresh_from_db()
+    self_pay.refresh_from_db()
+    assert (medicaid.units, medicaid.lines.count()) == (3, 2)
+    assert self_pay.withdrawn and self_pay.units == 0 and self_pay.lines.count() == 0
+    assert "Withdrawn" in self_pay.explanation
+    assert Bill.objects.count() == 2
+    assert again.excluded_entries.get().time_entry == late
+
+
+def test_regenerating_unchanged_bills_writes_no_history(person, rate):
+    CoverageFactory(person=person)
+    entry(person, 5, 30)
+    run = generate(person)
+    bill = only_bill(run)
+    generate(person)
+    assert bill.history.count() == 1
+
+
+def test_a_month_that_has_not_ended_cannot_be_billed(person):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        generate(person, month=timezone.localdate())
+    assert "month" in error.value.message_dict
