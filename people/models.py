@@ -4,6 +4,7 @@ and the log of who looked at which person's record."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from people.querysets import (
@@ -54,6 +55,9 @@ class Person(models.Model):
 
     def __str__(self):
         return f"{self.last_name}, {self.first_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:person-detail", args=[self.pk])
 
     @property
     def full_name(self) -> str:

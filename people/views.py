@@ -1,0 +1,269 @@
+"""Pages of the people app: the caseload, the person record and the case actions.
+
+Every view reaches persons through `Person.objects.visible_to(user)` (out of
+scope is a 404) and every change through `people.services`.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Q, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from people import services
+from people.audit import log_access
+from people.forms import (
+    CloseForm,
+    EnrollForm,
+    PersonForm,
+    PersonSearchForm,
+    ReassignForm,
+    ReopenForm,
+    RepresentativeForm,
+    show_service_errors,
+)
+from people.models import CaseEpisode, Person, Representative
+from people.sections import sections_for
+from tcm.decorators import role_required
+from tcm.roles import Role
+
+PAGE_SIZE = 25
+# Who may change a person's record on the pages (SPEC.md section 1).
+EDITORS = (Role.CASE_MANAGER, Role.SUPERVISOR)
+
+
+def _visible_person(request, pk) -> Person:
+    return get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("regional_program", "case_manager"),
+        pk=pk,
+    )
+
+
+def _caseload(user, today):
+    """The user's persons with today's open episode, ready for the list."""
+    open_today = CaseEpisode.objects.filter(person=OuterRef("pk")).open_on(today)
+    return (
+        Person.objects.visible_to(user)
+        .select_related("regional_program", "case_manager")
+        .annotate(open_since=Subquery(open_today.values("opened_on")[:1]))
+    )
+
+
+def _filtered(persons, data):
+    """Apply the search form's valid filters; invalid ones are simply not applied."""
+    for term in data.get("q", "").split():
+        persons = persons.filter(
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(preferred_name__icontains=term)
+            | Q(medicaid_id__startswith=term)
+        )
+    if data.get("status") == "open":
+        persons = persons.filter(open_since__isnull=False)
+    elif data.get("status") == "closed":
+        persons = persons.filter(open_since__isnull=True)
+    if data.get("region"):
+        persons = persons.filter(regional_program=data["region"])
+    if data.get("case_manager"):
+        persons = persons.filter(case_manager=data["case_manager"])
+    return persons
+
+
+@require_GET
+def person_list(request):
+    """The caseload: search by name or Medicaid ID, filter, page through."""
+    form = PersonSearchForm(request.GET, user=request.user)
+    form.is_valid()  # cleaned_data holds the valid filters only
+    persons = _filtered(_caseload(request.user, timezone.localdate()), form.cleaned_data)
+    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_enroll": request.user.role in EDITORS,
+        "can_reassign": request.user.role == Role.SUPERVISOR,
+    }
+    if request.htmx:
+        return render(request, "people/_person_results.html", context)
+    return render(request, "people/person_list.html", context)
+
+
+def _rendered_sections(request, person) -> list[dict]:
+    """Each app's section rendered with its own context, plus the anchor it is linked by."""
+    return [
+        {
+            "title": section.title,
+            "anchor": section.anchor or slugify(section.title),
+            "html": render_to_string(
+                section.template, {"person": person, **section.context}, request=request
+            ),
+        }
+        for section in sections_for(request, person)
+    ]
+
+
+@require_GET
+def person_detail(request, pk):
+    """The whole person on one page: header, then each app's section in order."""
+    person = _visible_person(request, pk)
+    today = timezone.localdate()
+    episodes = list(person.episodes.all())
+    living = person.living_arrangements.in_force_on(today).first()
+    context = {
+        "person": person,
+        "episodes": episodes,
+        "current_episode": next((e for e in episodes if e.is_open), None),
+        "representatives": list(person.representatives.all()),
+        "living_arrangement": living,
+        "assignments": person.assignments.select_related("case_manager", "assigned_by"),
+        "sections": _rendered_sections(request, person),
+        "can_edit": request.user.role in EDITORS,
+        "can_reassign": request.user.role == Role.SUPERVISOR,
+    }
+    log_access(request, person, "person-detail")
+    return render(request, "people/person_detail.html", context)
+
+
+def _form_page(request, form, *, title, submit, person=None, intro=""):
+    context = {"form": form, "title": title, "submit": submit, "person": person, "intro": intro}
+    return render(request, "people/form_page.html", context, status=400 if form.errors else 200)
+
+
+@role_required(*EDITORS)
+def person_enroll(request):
+    form = EnrollForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data.setdefault("regional_program", request.user.regional_program)
+        try:
+            person = services.enroll_person(actor=request.user, **data)
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.full_name} is enrolled; the case is open.")
+            return redirect(person)
+    return _form_page(request, form, title="Enroll a person", submit="Enroll")
+
+
+@role_required(*EDITORS)
+def person_edit(request, pk):
+    person = _visible_person(request, pk)
+    form = PersonForm(request.POST or None, instance=person)
+    if form.is_valid():
+        try:
+            services.update_person(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, "Details saved.")
+            return redirect(person)
+    return _form_page(request, form, title=f"Edit {person.full_name}", submit="Save", person=person)
+
+
+@role_required(*EDITORS)
+def person_close(request, pk):
+    """Close the case, after saying plainly what closing does and does not do."""
+    person = _visible_person(request, pk)
+    episode = person.episodes.filter(closed_on__isnull=True).first()
+    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    if form.is_valid():
+        try:
+            services.close_case(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, f"The case of {person.full_name} is closed.")
+            return redirect(person)
+    context = {"form": form, "person": person, "episode": episode}
+    return render(request, "people/person_close.html", context, status=400 if form.errors else 200)
+
+
+@role_required(*EDITORS)
+def person_reopen(request, pk):
+    person = _visible_person(request, pk)
+    form = ReopenForm(request.POST or None, initial={"opened_on": timezone.localdate()})
+    if form.is_valid():
+        try:
+            services.reopen_case(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, f"The case of {person.full_name} is open again.")
+            return redirect(person)
+    intro = "Reopening starts a new case episode; earlier episodes stay as they were."
+    return _form_page(
+        request,
+        form,
+        title=f"Reopen {person.full_name}",
+        submit="Reopen",
+        person=person,
+        intro=intro,
+    )
+
+
+def _selected_persons(request) -> list[Person]:
+    """The persons ticked on the caseload list; any id out of scope is a 404."""
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        ids = {int(value) for value in data.getlist("person")}
+    except ValueError:
+        raise Http404("Unknown person.") from None
+    persons = list(
+        Person.objects.visible_to(request.user).filter(pk__in=ids).select_related("case_manager")
+    )
+    if len(persons) != len(ids):
+        raise Http404("Unknown person.")
+    return persons
+
+
+@role_required(Role.SUPERVISOR)
+def person_reassign(request):
+    """Move one or many persons to another qualified case manager of the program."""
+    persons = _selected_persons(request)
+    form = ReassignForm(request.POST or None, program_id=request.user.regional_program_id)
+    if persons and form.is_valid():
+        manager = form.cleaned_data["case_manager"]
+        try:
+            moved = services.reassign(actor=request.user, persons=persons, case_manager=manager)
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, f"{moved} person(s) moved to {manager}.")
+            return redirect("people:person-list")
+    context = {"form": form, "persons": persons}
+    status = 400 if form.errors or not persons else 200
+    return render(request, "people/person_reassign.html", context, status=status)
+
+
+@role_required(*EDITORS)
+def representative_edit(request, pk, representative_pk=None):
+    """Add a representative to the person (no `representative_pk`) or change one."""
+    person = _visible_person(request, pk)
+    representative = None
+    if representative_pk is not None:
+        representative = get_object_or_404(
+            Representative.objects.filter(person=person), pk=representative_pk
+        )
+    form = RepresentativeForm(request.POST or None, instance=representative)
+    if form.is_valid():
+        try:
+            services.save_representative(
+                actor=request.user,
+                person=person,
+                representative=representative,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, "Representative saved.")
+            return redirect(person)
+    title = f"{'Change' if representative else 'Add'} a representative of {person.full_name}"
+    return _form_page(request, form, title=title, submit="Save", person=person)
