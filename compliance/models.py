@@ -1,1 +1,117 @@
-"""Compliance findings (SPEC.md section 4); the engine arrives with its issue."""
+"""Compliance findings (SPEC.md section 4) and the evaluation runs that produce them.
+
+A finding is one person, one rule, one period. The engine (compliance.services)
+opens a finding when a whole period has ended without its requirement being
+met and resolves it when the requirement is met later (a late entry). The
+period of a rule without a calendar period is the cycle it judges: for the
+annual rules, from the last qualifying record (or the episode opening) to its
+anniversary, so a new plan or reassessment starts a new cycle and a new key.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from compliance.querysets import FindingQuerySet
+from people.models import Person
+
+
+class Rule(models.TextChoices):
+    """The rule ids of SPEC.md section 4, in the words case managers use."""
+
+    MONTHLY_CONTACT = "monthly_contact", "Monthly contact"
+    QUARTERLY_FACE_TO_FACE = "quarterly_face_to_face", "Quarterly face-to-face visit"
+    ANNUAL_PLAN_REVIEW = "annual_plan_review", "Annual plan review"
+    ANNUAL_REASSESSMENT = "annual_reassessment", "Annual reassessment"
+    INITIAL_PLAN = "initial_plan", "Initial plan"
+    DE_REFERRAL_PENDING = "de_referral_pending", "D&E referral outcome"
+
+
+class Finding(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="findings")
+    rule = models.CharField(max_length=30, choices=Rule)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    explanation = models.TextField(help_text="Plain-language reason, naming the rule and source.")
+    evidence = models.JSONField(default=dict, blank=True, help_text="What the engine looked at.")
+    citation = models.CharField(max_length=250)
+    detected_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_end", "rule", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "rule", "period_start", "period_end"],
+                name="compliance_finding_one_per_person_rule_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="compliance_finding_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="open") & Q(resolved_at__isnull=True))
+                | (Q(status="resolved") & Q(resolved_at__isnull=False)),
+                name="compliance_finding_resolved_iff_resolved_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True) | Q(acknowledged_by__isnull=False),
+                name="compliance_finding_acknowledged_by_someone",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "rule"], name="compliance_finding_status_rule"),
+            models.Index(fields=["person", "status"], name="compliance_finding_person"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_rule_display()} for {self.person}, {self.period_start} to {self.period_end}"
+        )
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+
+class EvaluationRun(models.Model):
+    """One sweep of the engine: when, for which as-of date, and what it changed."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+
+    as_of = models.DateField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.RUNNING)
+    opened_count = models.PositiveIntegerField(default=0)
+    reopened_count = models.PositiveIntegerField(default=0)
+    resolved_count = models.PositiveIntegerField(default=0)
+    open_total = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"Compliance evaluation as of {self.as_of} ({self.get_status_display()})"

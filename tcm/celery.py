@@ -17,4 +17,9 @@ app.conf.beat_schedule = {
         "task": "tcm.tasks.clear_expired_sessions",
         "schedule": crontab(minute=15, hour=3),
     },
+    # SPEC.md section 4: every night, so the morning worklist and dashboard are current.
+    "evaluate-compliance": {
+        "task": "compliance.tasks.evaluate_compliance_task",
+        "schedule": crontab(minute=30, hour=1),
+    },
 }

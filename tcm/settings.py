@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
 TCM_UNIT_ROUNDING = env_choice("TCM_UNIT_ROUNDING", ("eight_minute", "floor"), "eight_minute")
 TCM_INITIAL_PLAN_DAYS = env_int("TCM_INITIAL_PLAN_DAYS", 30)
 TCM_REFERRAL_DAYS = env_int("TCM_REFERRAL_DAYS", 30)
+# How many months back a compliance run re-judges monthly and quarterly periods.
+TCM_COMPLIANCE_LOOKBACK_MONTHS = env_int("TCM_COMPLIANCE_LOOKBACK_MONTHS", 12)
 
 # --- Security (production) -----------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

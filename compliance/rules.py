@@ -1,0 +1,367 @@
+"""The compliance rules of SPEC.md section 4, one small unit each, as set-based SQL.
+
+Each rule answers two questions for an as-of date, each in one query whatever
+the number of persons:
+
+- `unmet(as_of)`: which (person, period) pairs in scope have ended without the
+  requirement being met, as `Due` rows (person, period, due date, evidence);
+- `satisfying(person=, start=, end=)`: the records that meet the requirement
+  for one period. The arguments may be `OuterRef`s, so the engine asks "is
+  this open finding met now?" for every open finding in one query; `unmet`
+  is built on the same definition, so opening and resolving never disagree.
+
+Scope: a calendar period counts only when one episode of the person's case is
+open on its first and its last day; the rules without a calendar period judge
+persons whose case is open on the as-of date.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, DateField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from compliance.models import Rule
+from compliance.periods import (
+    Period,
+    anniversary,
+    earliest_on_time,
+    ended_months,
+    ended_quarters,
+)
+from contacts.models import Contact
+from people.models import CaseEpisode, Person
+from plans.models import NeedsAssessment, Plan, Referral
+
+PR0039 = "Mississippi DMH Provider Bulletin PR0039 (IDD Targeted Case Management, 1915(i))"
+APPROVED_PLAN_STATUSES = (Plan.Status.ACTIVE, Plan.Status.SUPERSEDED)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A requirement whose period ended unmet: the makings of one finding."""
+
+    person_id: int
+    period_start: date
+    period_end: date
+    due_date: date
+    evidence: dict = field(default_factory=dict, compare=False)
+
+
+def open_throughout(start, end, person_ref="pk"):
+    """Rows whose person has one episode open on both `start` and `end`.
+
+    `start` and `end` may be dates or expressions; `person_ref` names the
+    outer column holding the person's id.
+    """
+    return Exists(
+        CaseEpisode.objects.filter(person_id=OuterRef(person_ref), opened_on__lte=start).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gte=end)
+        )
+    )
+
+
+def open_on(day, person_ref="pk"):
+    return open_throughout(day, day, person_ref)
+
+
+class ContactRule:
+    """A calendar-period rule met by one qualifying contact inside the period."""
+
+    rule: Rule
+    citation: str
+    requirement: str  # completes "... needs {requirement}"
+    record = "contact"
+
+    def periods(self, as_of: date) -> list[Period]:
+        raise NotImplementedError
+
+    def qualifying(self, contacts):
+        raise NotImplementedError
+
+    def satisfying(self, *, person, start, end):
+        contacts = Contact.objects.filter(
+            person_id=person, contact_date__gte=start, contact_date__lte=end
+        )
+        return self.qualifying(contacts.signed().not_void().filter(successful=True))
+
+    def outcomes(self, period: Period):
+        """Persons in scope for `period`, annotated `met` and `contacts_in_period`."""
+        recorded = (
+            Contact.objects.filter(person_id=OuterRef("pk"))
+            .between(period.start, period.end)
+            .order_by()
+            .values("person_id")
+        )
+        return (
+            Person.objects.filter(open_throughout(period.start, period.end))
+            .annotate(
+                met=Exists(
+                    self.satisfying(person=OuterRef("pk"), start=period.start, end=period.end)
+                ),
+                contacts_in_period=Coalesce(
+                    Subquery(recorded.annotate(n=Count("pk")).values("n")), 0
+                ),
+                period_start=Value(period.start, output_field=DateField()),
+                period_end=Value(period.end, output_field=DateField()),
+            )
+            .order_by()
+        )
+
+    def unmet(self, as_of: date) -> list[Due]:
+        parts = [
+            self.outcomes(period)
+            .filter(met=False)
+            .values_list("pk", "period_start", "period_end", "contacts_in_period")
+            for period in self.periods(as_of)
+        ]
+        if not parts:
+            return []
+        rows = parts[0].union(*parts[1:], all=True)
+        return [
+            Due(pk, start, end, end, {"contacts_in_period": recorded})
+            for pk, start, end, recorded in rows
+        ]
+
+    def explain(self, due: Due) -> str:
+        recorded = due.evidence.get("contacts_in_period", 0)
+        looked_at = (
+            f"{recorded} contact{'s' if recorded != 1 else ''} recorded, none qualifying"
+            if recorded
+            else "no contact recorded"
+        )
+        return (
+            f"{self.rule.label}: needs {self.requirement} between "
+            f"{due.period_start:%B %-d, %Y} and {due.period_end:%B %-d, %Y}; "
+            f"{looked_at}. Source: {self.citation}."
+        )
+
+
+class MonthlyContact(ContactRule):
+    rule = Rule.MONTHLY_CONTACT
+    # PR0039: at least one contact a month with the person or the legal representative.
+    citation = f"{PR0039}: a contact at least monthly"
+    requirement = (
+        "a signed, successful face-to-face, phone or video contact with the person "
+        "or a legal representative"
+    )
+
+    def periods(self, as_of):
+        return ended_months(as_of, settings.TCM_COMPLIANCE_LOOKBACK_MONTHS)
+
+    def qualifying(self, contacts):
+        modes = (Contact.Mode.FACE_TO_FACE, Contact.Mode.PHONE, Contact.Mode.VIDEO)
+        return contacts.filter(mode__in=modes).with_person_or_legal_representative()
+
+
+class QuarterlyFaceToFace(ContactRule):
+    rule = Rule.QUARTERLY_FACE_TO_FACE
+    # PR0039: face-to-face at least quarterly, with the person, in the service setting.
+    citation = f"{PR0039}: a face-to-face visit at least quarterly in the service setting"
+    requirement = "a signed, successful face-to-face visit with the person in the service setting"
+
+    def periods(self, as_of):
+        return ended_quarters(as_of, settings.TCM_COMPLIANCE_LOOKBACK_MONTHS)
+
+    def qualifying(self, contacts):
+        return contacts.filter(
+            mode=Contact.Mode.FACE_TO_FACE,
+            with_person=True,
+            location=Contact.Location.SERVICE_SETTING,
+        )
+
+
+class CycleRule:
+    """A rule without a calendar period: judged for persons open on the as-of date.
+
+    The period of its finding runs from the record that started the cycle (the
+    base) to the date it fell due, so each cycle has its own finding.
+    """
+
+    rule: Rule
+    citation: str
+    record: str  # the kind of record that meets the rule, named in the evidence
+    fields: tuple[str, ...]
+    person_ref = "pk"
+
+    def unmet(self, as_of: date) -> list[Due]:
+        rows = self.late(as_of).filter(open_on(as_of, self.person_ref)).order_by()
+        return [self.due(row) for row in rows.values(*self.fields)]
+
+    def explain(self, due: Due) -> str:
+        raise NotImplementedError
+
+
+class AnnualPlanReview(CycleRule):
+    """Once a PSS is active, its meeting date is at most one year old (due on the anniversary)."""
+
+    rule = Rule.ANNUAL_PLAN_REVIEW
+    record = "plan"
+    # 42 CFR 441.725(c): the person-centered service plan is reviewed at least every 12 months.
+    citation = f"{PR0039}; 42 CFR 441.725(c): the plan is revised at least every 12 months"
+    fields = ("pk", "active_plan_id", "active_plan_version", "active_meeting_date")
+
+    def late(self, as_of):
+        active = Plan.objects.filter(person_id=OuterRef("pk"), status=Plan.Status.ACTIVE)
+        return Person.objects.annotate(
+            active_plan_id=Subquery(active.values("pk")[:1]),
+            active_plan_version=Subquery(active.values("version")[:1]),
+            active_meeting_date=Subquery(active.values("meeting_date")[:1]),
+        ).filter(active_meeting_date__lt=earliest_on_time(as_of))
+
+    def due(self, row) -> Due:
+        base = row["active_meeting_date"]
+        evidence = {"plan_id": row["active_plan_id"], "plan_version": row["active_plan_version"]}
+        return Due(row["pk"], base, anniversary(base), anniversary(base), evidence)
+
+    def satisfying(self, *, person, start, end):
+        return Plan.objects.filter(
+            person_id=person, status__in=APPROVED_PLAN_STATUSES, meeting_date__gt=start
+        )
+
+    def explain(self, due):
+        return (
+            f"{self.rule.label}: the active plan of services and supports "
+            f"(version {due.evidence.get('plan_version')}) was made at the meeting of "
+            f"{due.period_start:%B %-d, %Y} and fell due for revision on "
+            f"{due.due_date:%B %-d, %Y}. Source: {self.citation}."
+        )
+
+
+class AnnualReassessment(CycleRule):
+    """A needs-based reassessment at most one year old; the first one year after opening."""
+
+    rule = Rule.ANNUAL_REASSESSMENT
+    record = "assessment"
+    # 42 CFR 441.715(d): 1915(i) needs-based criteria are re-evaluated at least every 12 months.
+    citation = f"{PR0039}; 42 CFR 441.715(d): reassessment at least every 12 months"
+    fields = ("pk", "episode_opened_on", "last_assessed_on")
+
+    def late(self, as_of):
+        current = CaseEpisode.objects.filter(person_id=OuterRef("pk")).open_on(as_of)
+        assessed = NeedsAssessment.objects.filter(
+            person_id=OuterRef("pk"),
+            assessed_on__gte=OuterRef("episode_opened_on"),
+        ).order_by("-assessed_on")
+        return (
+            Person.objects.annotate(
+                episode_opened_on=Subquery(current.values("opened_on")[:1]),
+                last_assessed_on=Subquery(assessed.values("assessed_on")[:1]),
+            )
+            .annotate(base=Coalesce("last_assessed_on", "episode_opened_on"))
+            .filter(base__lt=earliest_on_time(as_of))
+        )
+
+    def due(self, row) -> Due:
+        base = row["last_assessed_on"] or row["episode_opened_on"]
+        evidence = {
+            "last_assessed_on": _iso(row["last_assessed_on"]),
+            "episode_opened_on": _iso(row["episode_opened_on"]),
+        }
+        return Due(row["pk"], base, anniversary(base), anniversary(base), evidence)
+
+    def satisfying(self, *, person, start, end):
+        return NeedsAssessment.objects.filter(person_id=person, assessed_on__gt=start)
+
+    def explain(self, due):
+        since = (
+            f"the last needs-based reassessment, of {due.period_start:%B %-d, %Y}"
+            if due.evidence.get("last_assessed_on")
+            else f"the case opened on {due.period_start:%B %-d, %Y} with no reassessment since"
+        )
+        return (
+            f"{self.rule.label}: a needs-based reassessment was due on "
+            f"{due.due_date:%B %-d, %Y}, one year after {since}. Source: {self.citation}."
+        )
+
+
+class InitialPlan(CycleRule):
+    """Before any PSS is active, one becomes active within TCM_INITIAL_PLAN_DAYS of opening."""
+
+    rule = Rule.INITIAL_PLAN
+    record = "plan"
+    citation = f"{PR0039}: a plan of services and supports soon after the case opens"
+    fields = ("pk", "episode_opened_on")
+
+    def late(self, as_of):
+        current = CaseEpisode.objects.filter(person_id=OuterRef("pk")).open_on(as_of)
+        deadline = as_of - timedelta(days=settings.TCM_INITIAL_PLAN_DAYS)
+        active = Plan.objects.filter(person_id=OuterRef("pk"), status=Plan.Status.ACTIVE)
+        return (
+            Person.objects.annotate(episode_opened_on=Subquery(current.values("opened_on")[:1]))
+            .filter(episode_opened_on__lt=deadline)
+            .exclude(Exists(active))
+            .exclude(
+                Exists(
+                    self.satisfying(
+                        person=OuterRef("pk"), start=OuterRef("episode_opened_on"), end=None
+                    )
+                )
+            )
+        )
+
+    def due(self, row) -> Due:
+        opened = row["episode_opened_on"]
+        deadline = opened + timedelta(days=settings.TCM_INITIAL_PLAN_DAYS)
+        return Due(row["pk"], opened, deadline, deadline, {"episode_opened_on": _iso(opened)})
+
+    def satisfying(self, *, person, start, end):
+        return Plan.objects.filter(
+            person_id=person, status__in=APPROVED_PLAN_STATUSES, meeting_date__gte=start
+        )
+
+    def explain(self, due):
+        return (
+            f"{self.rule.label}: the case opened on "
+            f"{due.period_start:%B %-d, %Y} and no plan of services and supports was active "
+            f"by {due.due_date:%B %-d, %Y}. Source: {self.citation}."
+        )
+
+
+class ReferralOutcome(CycleRule):
+    """Every D&E referral has an outcome within TCM_REFERRAL_DAYS days."""
+
+    rule = Rule.DE_REFERRAL_PENDING
+    record = "referral"
+    citation = f"{PR0039}: secondary review by the regional Diagnostic and Evaluation team"
+    fields = ("person_id", "pk", "referred_on")
+    person_ref = "person_id"
+
+    def late(self, as_of):
+        deadline = as_of - timedelta(days=settings.TCM_REFERRAL_DAYS)
+        return Referral.objects.filter(outcome_on__isnull=True, referred_on__lt=deadline)
+
+    def due(self, row) -> Due:
+        referred = row["referred_on"]
+        deadline = referred + timedelta(days=settings.TCM_REFERRAL_DAYS)
+        return Due(row["person_id"], referred, deadline, deadline, {"referral_id": row["pk"]})
+
+    def satisfying(self, *, person, start, end):
+        return Referral.objects.filter(
+            person_id=person, referred_on=start, outcome_on__isnull=False
+        )
+
+    def explain(self, due):
+        return (
+            f"{self.rule.label}: the referral to the Diagnostic and "
+            f"Evaluation team on {due.period_start:%B %-d, %Y} had no outcome by "
+            f"{due.due_date:%B %-d, %Y}. Source: {self.citation}."
+        )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+RULES = {
+    rule.rule: rule
+    for rule in (
+        MonthlyContact(),
+        QuarterlyFaceToFace(),
+        AnnualPlanReview(),
+        AnnualReassessment(),
+        InitialPlan(),
+        ReferralOutcome(),
+    )
+}

@@ -1,0 +1,173 @@
+"""The engine: opening, resolving and reopening findings, idempotence, query counts."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+
+from compliance.models import EvaluationRun, Finding
+from compliance.services import acknowledge_finding, evaluate_compliance
+from compliance.tasks import evaluate_compliance_task
+from tests.factories import (
+    CaseEpisodeFactory,
+    ContactFactory,
+    NeedsAssessmentFactory,
+    PersonFactory,
+    PlanFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = date(2024, 4, 15)
+
+
+@pytest.fixture(autouse=True)
+def _three_months(settings):
+    settings.TCM_COMPLIANCE_LOOKBACK_MONTHS = 3
+
+
+@pytest.fixture
+def person(person):
+    """Alice's person with a current plan and reassessment: only contacts are missing."""
+    PlanFactory(person=person, status="active", version=1, meeting_date=date(2024, 1, 10))
+    NeedsAssessmentFactory(person=person, assessed_on=date(2024, 1, 10))
+    return person
+
+
+def monthly(person):
+    return Finding.objects.filter(person=person, rule="monthly_contact")
+
+
+def test_unmet_month_opens_a_finding_with_explanation_and_source(person):
+    evaluate_compliance(as_of=AS_OF)
+    finding = monthly(person).get(period_start=date(2024, 3, 1))
+    assert finding.status == "open"
+    assert finding.period_end == finding.due_date == date(2024, 3, 31)
+    assert finding.explanation.startswith("Monthly contact: needs a signed, successful")
+    assert "PR0039" in finding.explanation
+    assert "PR0039" in finding.citation
+    assert finding.evidence == {"contacts_in_period": 0}
+    assert finding.history.count() == 1
+
+
+def test_evaluating_twice_changes_nothing_the_second_time(person):
+    first = evaluate_compliance(as_of=AS_OF)
+    second = evaluate_compliance(as_of=AS_OF)
+    assert first.opened_count == 3 + 1  # January to March, and the first quarter
+    assert (second.opened_count, second.reopened_count, second.resolved_count) == (0, 0, 0)
+    assert Finding.objects.count() == first.open_total == second.open_total == 4
+    assert Finding.history.count() == 4
+
+
+def test_late_entry_resolves_the_finding(person):
+    evaluate_compliance(as_of=AS_OF)
+    contact = ContactFactory(person=person, contact_date=date(2024, 3, 30))
+    run = evaluate_compliance(as_of=AS_OF)
+    finding = monthly(person).get(period_start=date(2024, 3, 1))
+    assert run.resolved_count == 1
+    assert finding.status == "resolved"
+    assert finding.resolved_at is not None
+    assert finding.evidence["met_by"] == {"record": "contact", "id": contact.pk}
+    assert finding.history.count() == 2
+
+
+def test_voiding_the_contact_that_resolved_a_finding_reopens_it(person):
+    evaluate_compliance(as_of=AS_OF)
+    contact = ContactFactory(person=person, contact_date=date(2024, 3, 30))
+    evaluate_compliance(as_of=AS_OF)
+    contact.voided_at, contact.void_reason = timezone.now(), "Wrong person"
+    contact.save()
+    run = evaluate_compliance(as_of=AS_OF)
+    finding = monthly(person).get(period_start=date(2024, 3, 1))
+    assert run.reopened_count == 1
+    assert (finding.status, finding.resolved_at) == ("open", None)
+
+
+def test_new_recorded_contact_refreshes_the_evidence_without_resolving(person):
+    evaluate_compliance(as_of=AS_OF)
+    ContactFactory(person=person, contact_date=date(2024, 3, 3), successful=False)
+    evaluate_compliance(as_of=AS_OF)
+    finding = monthly(person).get(period_start=date(2024, 3, 1))
+    assert finding.status == "open"
+    assert finding.evidence == {"contacts_in_period": 1}
+    assert "1 contact recorded, none qualifying" in finding.explanation
+
+
+def test_late_plan_revision_resolves_annual_plan_review(person):
+    old = person.plans.get()
+    old.meeting_date = date(2023, 3, 1)
+    old.save()
+    evaluate_compliance(as_of=AS_OF)
+    finding = Finding.objects.get(rule="annual_plan_review")
+    assert (finding.period_start, finding.due_date) == (date(2023, 3, 1), date(2024, 3, 1))
+
+    draft = PlanFactory(person=person, status="draft", version=2, meeting_date=date(2024, 4, 10))
+    assert evaluate_compliance(as_of=AS_OF).resolved_count == 0  # a draft is not a revision
+
+    old.status, draft.status = "superseded", "active"
+    old.save()
+    draft.save()
+    assert evaluate_compliance(as_of=AS_OF).resolved_count == 1
+    finding.refresh_from_db()
+    assert finding.evidence["met_by"] == {"record": "plan", "id": draft.pk}
+
+
+def _caseload(case_manager, size):
+    persons = PersonFactory.create_batch(size, case_manager=case_manager)
+    for person in persons:
+        CaseEpisodeFactory(person=person)
+        PlanFactory(person=person, status="active", meeting_date=date(2022, 1, 1))
+        ContactFactory(person=person, contact_date=date(2024, 2, 10))
+    return persons
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_evaluation_runs_in_the_same_queries_whatever_the_caseload(
+    case_manager, size, django_assert_num_queries
+):
+    persons = _caseload(case_manager, size)
+    evaluate_compliance(as_of=AS_OF)
+    for person in persons:  # late entries: March is met for everyone now
+        ContactFactory(person=person, contact_date=date(2024, 3, 5))
+    # savepoint and release (2, the test's transaction); insert run + its history (2);
+    # one SELECT per rule (6); findings on file (1); open findings met now (1);
+    # bulk update + its history (2); open count (1); update run + its history (2);
+    # on PostgreSQL also the advisory lock (1).
+    with django_assert_num_queries(17 + (connection.vendor == "postgresql")):
+        run = evaluate_compliance(as_of=AS_OF)
+    assert run.resolved_count == size
+
+
+def test_acknowledging_needs_a_note_and_happens_once(person, supervisor):
+    evaluate_compliance(as_of=AS_OF)
+    finding = monthly(person).first()
+    with pytest.raises(ValidationError) as error:
+        acknowledge_finding(finding=finding, actor=supervisor, note="  ")
+    assert "note" in error.value.message_dict
+    acknowledge_finding(finding=finding, actor=supervisor, note="Called the family.")
+    finding.refresh_from_db()
+    assert finding.acknowledged_by == supervisor
+    with pytest.raises(ValidationError):
+        acknowledge_finding(finding=finding, actor=supervisor, note="Again")
+
+
+def test_command_evaluates_for_the_given_date(person):
+    out = StringIO()
+    call_command("evaluate_compliance", "--as-of", "2024-04-15", stdout=out)
+    assert "Compliance as of 2024-04-15: 4 opened" in out.getvalue()
+    assert EvaluationRun.objects.get().status == "finished"
+
+
+def test_command_names_a_bad_date():
+    with pytest.raises(CommandError, match="--as-of '2024-13-01' is not a date"):
+        call_command("evaluate_compliance", "--as-of", "2024-13-01")
+
+
+def test_task_returns_the_counts(person):
+    result = evaluate_compliance_task.delay(as_of="2024-04-15").get()
+    assert result["opened"] == 4
+    assert result["open_total"] == 4
