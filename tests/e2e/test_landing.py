@@ -46,3 +46,23 @@ def test_reviewer_opens_a_persons_history_in_the_admin(page, reviewer, person):
     expect(page.get_by_role("heading", level=1)).to_contain_text("View history")
     expect(page.locator("#change-history")).to_contain_text("Created")
     check_page(page, "admin-person-history")
+
+
+def test_unknown_page_shows_the_404_page_with_a_way_back(page, case_manager):
+    login_as(page, case_manager)
+    page.goto("/no-such-page/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    check_page(page, "error-404")
+    page.get_by_role("link", name="Back to your start page").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Worklist")
+
+
+def test_pages_fit_a_tablet_and_the_skip_link_is_first(page, supervisor, person):
+    page.set_viewport_size({"width": 768, "height": 1024})
+    login_as(page, supervisor)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    check_page(page, "tablet-dashboard")
