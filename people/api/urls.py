@@ -2,4 +2,8 @@
 
 from rest_framework.routers import SimpleRouter
 
+from people.api.views import PersonViewSet, RepresentativeViewSet
+
 router = SimpleRouter()
+router.register("persons", PersonViewSet, basename="person")
+router.register("representatives", RepresentativeViewSet, basename="representative")

@@ -25,3 +25,14 @@ class HasRole(BasePermission):
     def has_permission(self, request, view):
         allowed = getattr(view, "allowed_roles", None)
         return allowed is None or request.user.is_superuser or request.user.role in allowed
+
+
+class WriteRoles(BasePermission):
+    """Writes only for the roles in the view's `write_roles`; reads are left to scoping."""
+
+    message = "Your role does not allow this change."
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        return request.user.is_superuser or request.user.role in view.write_roles

@@ -2,4 +2,8 @@
 
 from rest_framework.routers import SimpleRouter
 
+from tcm.api.views import RegionalProgramViewSet, StaffViewSet
+
 router = SimpleRouter()
+router.register("regions", RegionalProgramViewSet, basename="region")
+router.register("staff", StaffViewSet, basename="staff")
