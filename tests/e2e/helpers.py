@@ -10,7 +10,7 @@ from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "e2e"
 PASSWORD = "correct horse battery staple"  # tests.factories.tcm.UserFactory's password
@@ -30,6 +30,15 @@ def login_as(page: Page, user, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_label("Password").press("Enter")
     expect(page).not_to_have_url(re.compile(r"/login/"))
+
+
+def tab_to(page: Page, target: Locator, *, limit: int = 60) -> None:
+    """Press Tab until `target` has the focus: proves it is reachable by keyboard, in order."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} is not reachable with Tab within {limit} presses")
 
 
 def check_page(page: Page, name: str) -> None:
