@@ -38,6 +38,16 @@ def generate_bills(*, month, regional_program, actor=None) -> BillingRun:
     return generate_run(run_id=run.pk, actor=actor)
 
 
+def start_generation(*, month, regional_program, actor=None) -> BillingRun:
+    """Open the run now and generate it in the worker; pages poll its progress."""
+    from billing.tasks import generate_run  # the tasks call these services
+
+    run = open_run(month=month, regional_program=regional_program, actor=actor)
+    actor_id = actor.pk if actor else None
+    transaction.on_commit(lambda: generate_run.delay(run.pk, actor_id))
+    return run
+
+
 def open_run(*, month, regional_program, actor=None) -> BillingRun:
     """The month's open run, created if needed, marked `generating`.
 
@@ -199,20 +209,3 @@ def _refuse_if_stale(run: BillingRun) -> None:
                 "generated; regenerate the draft and review it again before finalizing."
             }
         )
-
-
-def refuse_if_frozen(time_entry: TimeEntry) -> None:
-    """For contacts' services: a time entry billed by a finalized run cannot change."""
-    if not time_entry.is_frozen:
-        return
-    run = BillingRun.objects.filter(
-        bills__lines__time_entries=time_entry, status=BillingRun.Status.FINALIZED
-    ).first()
-    name = f"the finalized bill run {run}" if run else "a finalized bill run"
-    raise ValidationError(
-        {
-            NON_FIELD_ERRORS: f"This time entry was billed by {name}; "
-            "it cannot be edited or voided. Log late time as a new entry: it goes to a "
-            "supplemental run."
-        }
-    )

@@ -22,4 +22,9 @@ app.conf.beat_schedule = {
         "task": "compliance.tasks.evaluate_compliance_task",
         "schedule": crontab(minute=30, hour=1),
     },
+    # SPEC.md section 6: draft last month's bills on the first of the month.
+    "draft-last-months-bills": {
+        "task": "billing.tasks.draft_last_month",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1),
+    },
 }
