@@ -14,6 +14,7 @@ from contacts.querysets import AddendumQuerySet, ContactQuerySet, TimeEntryQuery
 from contacts.rules import VOIDED, gate_reasons
 from people.models import Person
 from plans.models import DesiredOutcome
+from tcm.integrity import Undeletable
 
 
 class Voidable(models.Model):
@@ -41,7 +42,7 @@ def void_consistency(prefix: str) -> models.CheckConstraint:
     )
 
 
-class Contact(Voidable):
+class Contact(Undeletable, Voidable):
     class Mode(models.TextChoices):
         FACE_TO_FACE = "face_to_face", "Face to face"
         PHONE = "phone", "Phone"
@@ -128,7 +129,7 @@ class Contact(Voidable):
         return self.signed_at is not None
 
 
-class Addendum(models.Model):
+class Addendum(Undeletable):
     """A correction or addition to a signed contact: new text, its author, its time."""
 
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="addenda")
@@ -147,7 +148,7 @@ class Addendum(models.Model):
         return f"Addendum to {self.contact} by {self.author}"
 
 
-class TimeEntry(Voidable):
+class TimeEntry(Undeletable, Voidable):
     """Time a case manager spent for a person; the only input to billing."""
 
     class Activity(models.TextChoices):

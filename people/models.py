@@ -13,10 +13,11 @@ from people.querysets import (
     PersonQuerySet,
     ScopedQuerySet,
 )
+from tcm.integrity import Undeletable
 from tcm.models import RegionalProgram
 
 
-class Person(models.Model):
+class Person(Undeletable):
     """A person receiving Targeted Case Management."""
 
     first_name = models.CharField(max_length=80)
@@ -64,7 +65,7 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-class CaseEpisode(models.Model):
+class CaseEpisode(Undeletable):
     """One opening of a person's case; each reopening is a new episode (SPEC.md section 2)."""
 
     class ClosureReason(models.TextChoices):
@@ -211,7 +212,7 @@ class CaseAssignment(models.Model):
         return f"{self.person} to {self.case_manager} from {self.assigned_on}"
 
 
-class AccessLog(models.Model):
+class AccessLog(Undeletable):
     """Who looked at which person's record, when, through which view (45 CFR 164.312(b)).
 
     Append-only and not itself history-tracked: it *is* the audit trail.

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from people.models import Person
 from people.querysets import ScopedQuerySet
 from tcm.dates import add_years
+from tcm.integrity import Undeletable
 from tcm.querysets import in_force_q
 
 
@@ -55,7 +56,7 @@ class Provider(models.Model):
         )
 
 
-class Plan(models.Model):
+class Plan(Undeletable):
     """One version of a person's PSS: draft, then active, then superseded."""
 
     class Status(models.TextChoices):
@@ -161,7 +162,7 @@ class PlanService(models.Model):
         return f"{self.service} by {self.provider}"
 
 
-class NeedsAssessment(models.Model):
+class NeedsAssessment(Undeletable):
     """The annual needs-based reassessment; "does not meet criteria" opens a referral."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessments")
@@ -184,7 +185,7 @@ class NeedsAssessment(models.Model):
         return f"{self.person} assessed {self.assessed_on}: {verdict}"
 
 
-class Referral(models.Model):
+class Referral(Undeletable):
     """A referral to the regional Diagnostic and Evaluation team for secondary review."""
 
     class Status(models.TextChoices):

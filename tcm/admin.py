@@ -1,9 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
+from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import TokenProxy
 
 from tcm.admin_base import AuditedAdmin
 from tcm.models import Certification, RegionalProgram, StaffQualification, User
+
+# Role groups are defined in code (tcm/roles.py) and re-granted on every migrate, so
+# edits here would be silently undone; a user's page shows their group. API tokens are
+# credentials, not records to audit: nobody browses them.
+admin.site.unregister(Group)
+admin.site.unregister(TokenProxy)
 
 
 class CertificationInline(admin.TabularInline):
@@ -27,7 +34,9 @@ class CertificationAdmin(AuditedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(DjangoUserAdmin, AuditedAdmin):
+    """Staff are deactivated, never deleted: their signatures stay on the record."""
+
     list_display = ["username", "first_name", "last_name", "regional_program", "is_active"]
     list_filter = ["regional_program", "groups", "is_active"]
     list_select_related = ["regional_program"]
@@ -35,9 +44,6 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         *DjangoUserAdmin.fieldsets,
         ("Program", {"fields": ["regional_program", "npi"]}),
     ]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # deactivate staff instead: their signatures stay on the record
 
 
 @admin.register(StaffQualification)

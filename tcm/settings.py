@@ -133,6 +133,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# History is read-only in the admin (tcm/admin_base.py): no "Revert" button.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Internationalisation ----------------------------------------------------------
 LANGUAGE_CODE = "en-us"

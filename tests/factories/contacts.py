@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from contacts.models import Addendum, Contact, TimeEntry
-from tests.factories.people import PersonFactory
+from tests.factories.people import CaseloadPersonFactory
 
 
 class ContactFactory(factory.django.DjangoModelFactory):
@@ -13,7 +13,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Contact
 
-    person = factory.SubFactory(PersonFactory)
+    person = factory.SubFactory(CaseloadPersonFactory)
     author = factory.LazyAttribute(lambda o: o.person.case_manager)
     contact_date = date(2024, 3, 15)
     minutes = 20
@@ -28,7 +28,7 @@ class TimeEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TimeEntry
 
-    person = factory.SubFactory(PersonFactory)
+    person = factory.SubFactory(CaseloadPersonFactory)
     author = factory.LazyAttribute(lambda o: o.person.case_manager)
     service_date = date(2024, 3, 15)
     minutes = 30

@@ -2,8 +2,15 @@ from datetime import date
 
 import factory
 
-from people.models import CaseAssignment, CaseEpisode, LivingArrangement, Person, Representative
-from tests.factories.tcm import RegionalProgramFactory
+from people.models import (
+    AccessLog,
+    CaseAssignment,
+    CaseEpisode,
+    LivingArrangement,
+    Person,
+    Representative,
+)
+from tests.factories.tcm import RegionalProgramFactory, UserFactory
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -18,6 +25,12 @@ class PersonFactory(factory.django.DjangoModelFactory):
         lambda o: o.case_manager.regional_program if o.case_manager else RegionalProgramFactory()
     )
     case_manager = None
+
+
+class CaseloadPersonFactory(PersonFactory):
+    """A person on a case manager's caseload: for records that need an author."""
+
+    case_manager = factory.SubFactory(UserFactory, role="case_manager")
 
 
 class CaseEpisodeFactory(factory.django.DjangoModelFactory):
@@ -55,7 +68,17 @@ class CaseAssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CaseAssignment
 
-    person = factory.SubFactory(PersonFactory)
+    person = factory.SubFactory(CaseloadPersonFactory)
     case_manager = factory.LazyAttribute(lambda o: o.person.case_manager)
     assigned_on = date(2020, 1, 1)
     ended_on = None
+
+
+class AccessLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessLog
+
+    user = factory.SubFactory(UserFactory)
+    person = factory.SubFactory(PersonFactory)
+    view = "person-detail"
+    ip_address = "127.0.0.1"

@@ -3,7 +3,7 @@ from datetime import date
 import factory
 
 from plans.models import DesiredOutcome, NeedsAssessment, Plan, PlanService, Provider, Referral
-from tests.factories.people import PersonFactory
+from tests.factories.people import CaseloadPersonFactory
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):
@@ -20,7 +20,7 @@ class PlanFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Plan
 
-    person = factory.SubFactory(PersonFactory)
+    person = factory.SubFactory(CaseloadPersonFactory)
     version = factory.Sequence(lambda n: n + 1)
     status = "draft"
     meeting_date = date(2024, 1, 15)
@@ -40,7 +40,7 @@ class NeedsAssessmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = NeedsAssessment
 
-    person = factory.SubFactory(PersonFactory)
+    person = factory.SubFactory(CaseloadPersonFactory)
     assessed_on = date(2024, 1, 15)
     meets_criteria = True
     assessed_by = factory.LazyAttribute(lambda o: o.person.case_manager)
@@ -70,5 +70,5 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Referral
 
-    person = factory.SubFactory(PersonFactory)
+    person = factory.SubFactory(CaseloadPersonFactory)
     referred_on = date(2024, 1, 15)
