@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from contacts.models import TimeEntry
 from people.models import Person
 from people.querysets import NOTHING, ScopedQuerySet, person_scope
+from tcm.integrity import Undeletable
 from tcm.models import RegionalProgram
 from tcm.querysets import in_force_q
 from tcm.roles import Role
@@ -137,7 +138,7 @@ def billing_scope(user, *, via: str) -> Q:
     return person_scope(user, via=via)
 
 
-class BillingRun(models.Model):
+class BillingRun(Undeletable):
     """One month of bills for one regional program (SPEC.md section 5, rule 6).
 
     At most one regular run per program and month, and at most one run still
@@ -207,7 +208,7 @@ class BillQuerySet(models.QuerySet):
         return self.filter(billing_scope(user, via="person__"))
 
 
-class Bill(models.Model):
+class Bill(Undeletable):
     """What one payer owes for one person's month (SPEC.md section 5, rules 4 and 5)."""
 
     class PayerType(models.TextChoices):

@@ -8,7 +8,7 @@ from people.models import (
     Person,
     Representative,
 )
-from tcm.admin_base import AppendOnlyAdmin, AuditedAdmin
+from tcm.admin_base import AuditedAdmin, LogAdmin
 
 
 @admin.register(Person)
@@ -63,7 +63,7 @@ class CaseAssignmentAdmin(AuditedAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(AppendOnlyAdmin):
+class AccessLogAdmin(LogAdmin):
     list_display = ["accessed_at", "user", "person", "view", "ip_address"]
     list_filter = ["view", "accessed_at"]
     list_select_related = ["user", "person"]

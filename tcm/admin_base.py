@@ -48,15 +48,20 @@ class AuditedAdmin(KeptRecordAdmin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class AppendOnlyAdmin(KeptRecordAdmin):
-    """Records that are written only by the application (logs): never edited here.
-
-    They carry no simple-history (they are the audit trail themselves), so their
-    history page is Django's own admin log, which stays empty.
-    """
-
+class ReadOnlyAdminMixin:
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class AppendOnlyAdmin(ReadOnlyAdminMixin, AuditedAdmin):
+    """Records written only by the application's services: read here, with history."""
+
+
+class LogAdmin(ReadOnlyAdminMixin, KeptRecordAdmin):
+    """Logs the application writes (the access log): no simple-history, they *are* the trail.
+
+    Their history page is Django's own admin log, which stays empty.
+    """

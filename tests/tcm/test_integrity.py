@@ -21,7 +21,7 @@ MUST_BE_UNDELETABLE = {
     "AccessLog",
     "Finding",
     "Bill",
-    "BillRun",
+    "BillingRun",
 }
 DOMAIN_LABELS = {"tcm", "people", "plans", "contacts", "compliance", "billing"}
 REQUIRED = sorted(
