@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from compliance.querysets import FindingQuerySet
 from people.models import Person
+from tcm.integrity import Undeletable
 
 
 class Rule(models.TextChoices):
@@ -28,7 +29,7 @@ class Rule(models.TextChoices):
     DE_REFERRAL_PENDING = "de_referral_pending", "D&E referral outcome"
 
 
-class Finding(models.Model):
+class Finding(Undeletable):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         RESOLVED = "resolved", "Resolved"
