@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from billing.models import Coverage, MeansTest
 from contacts.models import Contact, TimeEntry
-from people.models import CaseEpisode, LivingArrangement, Person, Representative
+from people.models import CaseAssignment, CaseEpisode, LivingArrangement, Person, Representative
 from plans.models import DesiredOutcome, NeedsAssessment, Plan, Referral
 from tcm.dates import month_end, next_month
 from tcm.demo.organisation import Organisation, seed_organisation
@@ -58,6 +58,7 @@ BATCH = 1000
 COLUMNS = {
     Person: "id first_name last_name preferred_name date_of_birth medicaid_id "
     "regional_program_id case_manager_id phone address_line city state postal_code created_at",
+    CaseAssignment: "id person_id case_manager_id assigned_on",
     CaseEpisode: "id person_id opened_on closed_on closure_reason closure_note",
     Representative: "id person_id name relationship is_family is_legal_representative "
     "is_responsible_party phone email address",
@@ -231,6 +232,7 @@ class RowBuilder:
             self.now,
         )
         episodes = _episodes(rng, self.today)
+        self._add(CaseAssignment, person, manager, episodes[0][0])
         for opened, closed, reason in episodes:
             note = "Person no longer wants services." if reason == "refused" else ""
             self._add(CaseEpisode, person, opened, closed, reason, note)

@@ -190,7 +190,8 @@ def _episodes(rng, today):
     if roll < 0.07:  # opened recently: initial plan still due
         return [(today - timedelta(days=rng.randint(5, 50)), None, "")]
     if roll < 0.15:  # refused services, then came back
-        closed = today - timedelta(days=rng.randint(200, 500))
+        # Never before the opening (a case opened 420 days ago cannot close 500 days ago).
+        closed = max(today - timedelta(days=rng.randint(200, 500)), opened + timedelta(days=60))
         return [
             (opened, closed, "refused"),
             (closed + timedelta(days=rng.randint(40, 150)), None, ""),

@@ -1,0 +1,153 @@
+"""Time, query count and peak memory of the batch jobs, and of their SQL floors.
+
+`measure(name)` runs one job in a fresh Python process (`python bench/jobs.py
+NAME`) so its peak resident memory (ru_maxrss) is its own and comparable
+across data sizes. The child runs the job twice, the first run and an
+idempotent rerun on the same data, counting queries with
+`connection.execute_wrapper` (cheaper than keeping every SQL string) and
+reporting how far resident memory grew above the process's size before the
+job. Jobs whose code has not landed yet are reported as not available.
+
+The floors (bench/floors.sql) are the core SQL of each job as one statement,
+timed on the same data, so "job / floor" says how much the Python around the
+SQL costs.
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tcm.settings")
+    import django
+
+    django.setup()
+
+from django.db import connection
+from django.utils import timezone
+
+from tcm.dates import month_start
+
+FLOORS = ROOT / "bench" / "floors.sql"
+
+
+def _evaluate_compliance(today):
+    from compliance.models import Finding
+    from compliance.services import evaluate_compliance
+
+    return (lambda: evaluate_compliance(as_of=today)), Finding.objects.count
+
+
+def _generate_bills(today):
+    from billing.models import Bill
+    from billing.services import generate_bills
+    from tcm.models import RegionalProgram
+
+    month = month_start(month_start(today) - timedelta(days=1))
+    regions = list(RegionalProgram.objects.order_by("code"))
+
+    def run():
+        for region in regions:
+            generate_bills(month=month, regional_program=region)
+
+    return run, Bill.objects.count
+
+
+# name -> builder(today) returning (run the job, count the rows it produced)
+JOBS = {"evaluate_compliance": _evaluate_compliance, "generate_bills": _generate_bills}
+
+
+def floor_parameters(today) -> dict:
+    last_month = month_start(month_start(today) - timedelta(days=1))
+    return {"as_of": today, "month": last_month}
+
+
+def floors() -> dict[str, str]:
+    """The statements of bench/floors.sql by name (each starts with `-- name: NAME`)."""
+    statements, name = {}, None
+    for line in FLOORS.read_text().splitlines():
+        if line.startswith("-- name:"):
+            name = line.split(":", 1)[1].strip()
+            statements[name] = ""
+        elif name:
+            statements[name] += line + "\n"
+    return {name: sql.strip().rstrip(";") for name, sql in statements.items()}
+
+
+def measure(name: str) -> dict:
+    """Run job `name` in its own process and return its measurements."""
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), name],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return {"job": name, "available": False, "why": result.stderr.strip().splitlines()[-1]}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def time_floor(name: str, sql: str, today) -> dict:
+    """Run a floor statement twice (the second with a warm cache) and keep the faster."""
+    timings = []
+    with connection.cursor() as cursor:
+        for _ in range(2):
+            started = time.perf_counter()
+            cursor.execute(sql, floor_parameters(today))
+            rows = cursor.fetchall()
+            timings.append(time.perf_counter() - started)
+    return {"floor": name, "seconds": round(min(timings), 3), "result": rows[0][0] if rows else None}
+
+
+class QueryCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def _run_in_this_process(name: str) -> dict:
+    today = timezone.localdate()
+    try:
+        run, count_rows = JOBS[name](today)
+    except ImportError as error:
+        return {"job": name, "available": False, "why": f"not available: {error}"}
+    before = _rss_mb()
+    runs = []
+    for label in ("first", "rerun"):
+        counter = QueryCounter()
+        started = time.perf_counter()
+        with connection.execute_wrapper(counter):
+            run()
+        runs.append(
+            {
+                "run": label,
+                "seconds": round(time.perf_counter() - started, 2),
+                "queries": counter.count,
+            }
+        )
+    return {
+        "job": name,
+        "available": True,
+        "runs": runs,
+        "rows": count_rows(),
+        "rss_before_mb": round(before, 1),
+        "rss_growth_mb": round(_rss_mb() - before, 1),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(_run_in_this_process(sys.argv[1]), default=str))
