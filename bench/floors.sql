@@ -106,7 +106,7 @@ WITH billable_days AS (
 ),
 priced AS (
     SELECT d.person_id,
-           d.minutes / 15 + CASE WHEN d.minutes % 15 >= 8 THEN 1 ELSE 0 END AS units,
+           d.minutes / 15 + CASE WHEN mod(d.minutes, 15) >= 8 THEN 1 ELSE 0 END AS units,
            (SELECT r.amount_per_unit FROM billing_rate r
             WHERE r.procedure_code = 'T1017' AND r.effective_from <= d.service_date
               AND (r.effective_to IS NULL OR r.effective_to >= d.service_date)

@@ -22,9 +22,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tcm.settings")
     import django
 
@@ -35,7 +34,7 @@ from django.utils import timezone
 
 from tcm.dates import month_start
 
-FLOORS = ROOT / "bench" / "floors.sql"
+FLOORS = Path(__file__).resolve().parent / "floors.sql"
 
 
 def _evaluate_compliance(today):
@@ -103,7 +102,8 @@ def time_floor(name: str, sql: str, today) -> dict:
             cursor.execute(sql, floor_parameters(today))
             rows = cursor.fetchall()
             timings.append(time.perf_counter() - started)
-    return {"floor": name, "seconds": round(min(timings), 3), "result": rows[0][0] if rows else None}
+    result = rows[0][0] if rows else None
+    return {"floor": name, "seconds": round(min(timings), 3), "result": result}
 
 
 class QueryCounter:
