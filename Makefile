@@ -32,5 +32,9 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
 
+.PHONY: screenshots
+screenshots: $(VENV)/.installed-dev  # docs/screenshots/*.png from fresh demo data
+	$(BIN)/python scripts/screenshots.py
+
 clean:
 	rm -rf $(VENV) var staticfiles
