@@ -29,6 +29,10 @@ def _person(request, pk):
     return get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
 
 
+def _timeline_url(person_pk) -> str:
+    return reverse("people:person-detail", args=[person_pk]) + "#timeline"
+
+
 def _submit(request, form, action):
     """Run `action(cleaned_data)` on a valid POST; None when the form must be shown again."""
     if request.method != "POST" or not form.is_valid():
@@ -76,7 +80,7 @@ def timeentry_create(request, person_pk):
     if entry is not None:
         activity = entry.get_activity_display().lower()
         messages.success(request, f"{entry.minutes} minutes of {activity} recorded.")
-        return redirect("contacts:person-timeline", person_pk=person.pk)
+        return redirect(_timeline_url(person.pk))
     return render(request, "contacts/timeentry_form.html", {"form": form, "person": person})
 
 
@@ -165,7 +169,7 @@ def timeentry_void(request, pk):
     else:
         errors = [message for messages_ in form.errors.values() for message in messages_]
         messages.error(request, " ".join(errors))
-    return redirect("contacts:person-timeline", person_pk=entry.person_id)
+    return redirect(_timeline_url(entry.person_id))
 
 
 @require_GET

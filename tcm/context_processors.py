@@ -6,7 +6,11 @@ from tcm.roles import Role
 
 # (label, url name) per role; entries whose URL is not wired yet are skipped.
 NAVIGATION = {
-    Role.CASE_MANAGER: [("Worklist", "home"), ("Caseload", "people:person-list")],
+    Role.CASE_MANAGER: [
+        ("Worklist", "home"),
+        ("Caseload", "people:person-list"),
+        ("My time", "contacts:my-time"),
+    ],
     Role.SUPERVISOR: [("Dashboard", "home"), ("Caseload", "people:person-list")],
     Role.REIMBURSEMENT_OFFICER: [("Billing", "home"), ("Persons", "people:person-list")],
     Role.DMH_REVIEWER: [("Overview", "home"), ("Admin", "admin:index")],
