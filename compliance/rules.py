@@ -86,7 +86,7 @@ class ContactRule:
         )
         return self.qualifying(contacts.signed().not_void().filter(successful=True))
 
-    def outcomes(self, period: Period):
+    def outcomes(self, period: Period, persons=None):
         """Persons in scope for `period`, annotated `met` and `contacts_in_period`."""
         recorded = (
             Contact.objects.filter(person_id=OuterRef("pk"))
@@ -95,7 +95,8 @@ class ContactRule:
             .values("person_id")
         )
         return (
-            Person.objects.filter(open_throughout(period.start, period.end))
+            (Person.objects.all() if persons is None else persons)
+            .filter(open_throughout(period.start, period.end))
             .annotate(
                 met=Exists(
                     self.satisfying(person=OuterRef("pk"), start=period.start, end=period.end)
@@ -123,6 +124,17 @@ class ContactRule:
             Due(pk, start, end, end, {"contacts_in_period": recorded})
             for pk, start, end, recorded in rows
         ]
+
+    def rates(self, periods: list[Period], persons) -> list[tuple]:
+        """(case manager id, period start, persons in scope, persons who met it), one query."""
+        parts = [
+            self.outcomes(period, persons)
+            .values("case_manager_id", "period_start")
+            .annotate(total=Count("pk"), met_total=Count("pk", filter=Q(met=True)))
+            .values_list("case_manager_id", "period_start", "total", "met_total")
+            for period in periods
+        ]
+        return list(parts[0].union(*parts[1:], all=True)) if parts else []
 
     def explain(self, due: Due) -> str:
         recorded = due.evidence.get("contacts_in_period", 0)
@@ -202,13 +214,19 @@ class AnnualPlanReview(CycleRule):
     citation = f"{PR0039}; 42 CFR 441.725(c): the plan is revised at least every 12 months"
     fields = ("pk", "active_plan_id", "active_plan_version", "active_meeting_date")
 
-    def late(self, as_of):
+    def with_cycle(self, persons, as_of):
+        """Annotate each person's active plan: id, version and meeting date (the base)."""
         active = Plan.objects.filter(person_id=OuterRef("pk"), status=Plan.Status.ACTIVE)
-        return Person.objects.annotate(
+        return persons.annotate(
             active_plan_id=Subquery(active.values("pk")[:1]),
             active_plan_version=Subquery(active.values("version")[:1]),
             active_meeting_date=Subquery(active.values("meeting_date")[:1]),
-        ).filter(active_meeting_date__lt=earliest_on_time(as_of))
+        )
+
+    def late(self, as_of):
+        return self.with_cycle(Person.objects, as_of).filter(
+            active_meeting_date__lt=earliest_on_time(as_of)
+        )
 
     def due(self, row) -> Due:
         base = row["active_meeting_date"]
@@ -238,19 +256,21 @@ class AnnualReassessment(CycleRule):
     citation = f"{PR0039}; 42 CFR 441.715(d): reassessment at least every 12 months"
     fields = ("pk", "episode_opened_on", "last_assessed_on")
 
-    def late(self, as_of):
+    def with_cycle(self, persons, as_of):
+        """Annotate the current episode's opening, the last reassessment since, and the base."""
         current = CaseEpisode.objects.filter(person_id=OuterRef("pk")).open_on(as_of)
         assessed = NeedsAssessment.objects.filter(
             person_id=OuterRef("pk"),
             assessed_on__gte=OuterRef("episode_opened_on"),
         ).order_by("-assessed_on")
-        return (
-            Person.objects.annotate(
-                episode_opened_on=Subquery(current.values("opened_on")[:1]),
-                last_assessed_on=Subquery(assessed.values("assessed_on")[:1]),
-            )
-            .annotate(base=Coalesce("last_assessed_on", "episode_opened_on"))
-            .filter(base__lt=earliest_on_time(as_of))
+        return persons.annotate(
+            episode_opened_on=Subquery(current.values("opened_on")[:1]),
+            last_assessed_on=Subquery(assessed.values("assessed_on")[:1]),
+        ).annotate(reassessment_base=Coalesce("last_assessed_on", "episode_opened_on"))
+
+    def late(self, as_of):
+        return self.with_cycle(Person.objects, as_of).filter(
+            reassessment_base__lt=earliest_on_time(as_of)
         )
 
     def due(self, row) -> Due:

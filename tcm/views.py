@@ -4,13 +4,19 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from people.models import CaseEpisode, Person
 from tcm.models import RegionalProgram, User
 from tcm.roles import Role
+
+# Case managers work from the worklist, supervisors from the compliance dashboard.
+COMPLIANCE_LANDINGS = {
+    Role.CASE_MANAGER: "compliance:worklist",
+    Role.SUPERVISOR: "compliance:dashboard",
+}
 
 
 @require_GET
@@ -25,6 +31,8 @@ def healthz(request):
 @require_GET
 def home(request):
     """Send each role to its landing page (SPEC.md section 1)."""
+    if request.user.role in COMPLIANCE_LANDINGS:
+        return redirect(COMPLIANCE_LANDINGS[request.user.role])
     today = timezone.localdate()
     persons = Person.objects.visible_to(request.user)
     context = {
@@ -36,7 +44,7 @@ def home(request):
         .count(),
     }
     role = request.user.role
-    if role in (Role.SUPERVISOR, Role.REIMBURSEMENT_OFFICER):
+    if role == Role.REIMBURSEMENT_OFFICER:
         context["staff"] = _program_staff(request.user, today)
     if role == Role.DMH_REVIEWER or request.user.is_superuser:
         context["regions"] = RegionalProgram.objects.annotate(

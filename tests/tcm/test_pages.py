@@ -39,26 +39,30 @@ def test_wrong_password_shows_an_error_and_stays_logged_out(client, case_manager
 )
 def test_each_role_lands_on_its_page(request, client_for, person, persona, heading):
     user = request.getfixturevalue(persona)
-    response = client_for(user).get(reverse("home"))
+    response = client_for(user).get(reverse("home"), follow=True)
     assert response.status_code == 200
     assert heading in response.content
 
 
-def test_landing_counts_only_what_the_user_may_see(client_for, person, other_case_manager):
+def test_landing_counts_only_what_the_user_may_see(
+    client_for, person, other_case_manager, reimbursement_officer
+):
     from tests.factories import CaseEpisodeFactory, PersonFactory
 
     CaseEpisodeFactory(person=PersonFactory(case_manager=other_case_manager))
-    response = client_for(person.case_manager).get(reverse("home"))
+    response = client_for(reimbursement_officer).get(reverse("home"))
     assert response.context["person_count"] == 1
     assert response.context["open_count"] == 1
 
 
-def test_supervisor_sees_unqualified_case_managers_flagged(client_for, supervisor, region):
+def test_reimbursement_officer_sees_unqualified_case_managers_flagged(
+    client_for, reimbursement_officer, region
+):
     from tests.factories import StaffQualificationFactory, UserFactory
 
     unqualified = UserFactory(username="newbie", regional_program=region, role="case_manager")
     StaffQualificationFactory(staff=unqualified, pcp_training_completed_on=None)
-    response = client_for(supervisor).get(reverse("home"))
+    response = client_for(reimbursement_officer).get(reverse("home"))
     assert b"Not qualified" in response.content
     assert b"Person-centered planning training not completed" in response.content
 
@@ -70,6 +74,11 @@ def test_logout_requires_post_and_ends_the_session(client_for, case_manager):
     assert client.get(reverse("home")).status_code == 302
 
 
+def test_case_managers_and_supervisors_land_on_compliance(client_for, case_manager, supervisor):
+    assert client_for(case_manager).get(reverse("home")).url == reverse("compliance:worklist")
+    assert client_for(supervisor).get(reverse("home")).url == reverse("compliance:dashboard")
+
+
 def test_every_demo_login_reaches_its_landing_page(client):
     call_command("seed_demo", persons=10, stdout=open("/dev/null", "w"))  # noqa: SIM115
     for username in ("cm1.hrc", "cm4.brc", "sup.hrc", "ro.smrc", "reviewer"):
@@ -78,7 +87,7 @@ def test_every_demo_login_reaches_its_landing_page(client):
             reverse("login"), {"username": username, "password": DEMO_PASSWORD}, follow=True
         )
         assert response.status_code == 200, username
-        assert response.redirect_chain[-1][0] == reverse("home"), username
+        assert response.redirect_chain[0][0] == reverse("home"), username
         assert b"No role assigned" not in response.content, username
 
 
