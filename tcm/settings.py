@@ -5,6 +5,7 @@ Defaults are for a developer laptop: SQLite, an embedded Celery broker, DEBUG on
 for and refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "axes",
     "tcm",
     "people",
     "plans",
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "tcm.urls"
@@ -125,6 +128,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Lockout after repeated failures (45 CFR 164.312(a), access control), per username
+# so a proxy's shared address cannot lock every user out; the page login, the admin
+# login and the API token view all authenticate through it. Unlock early with
+# `manage.py axes_reset_username NAME`.
+TCM_LOCKOUT_ATTEMPTS = env_int("TCM_LOCKOUT_ATTEMPTS", 5)
+TCM_LOCKOUT_MINUTES = env_int("TCM_LOCKOUT_MINUTES", 15)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = TCM_LOCKOUT_ATTEMPTS
+AXES_COOLOFF_TIME = timedelta(minutes=TCM_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 wants the address too; but a regional office shares one NAT address, and
+# five typos across its staff would lock every one of them out. A per-username lock
+# is not bypassed by rotating user agents or cookies, which is what W006 warns about.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_ENABLE_ADMIN = False  # its admin deletes attempts; unlocking is the command above
 # Idle timeout: every request pushes the expiry forward, so a session dies after
 # this many minutes without activity (45 CFR 164.312(a)(2)(iii), automatic logoff).
 TCM_SESSION_IDLE_MINUTES = env_int("TCM_SESSION_IDLE_MINUTES", 15)

@@ -2,7 +2,6 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from billing.api.urls import router as billing_router
@@ -10,6 +9,7 @@ from compliance.api.urls import router as compliance_router
 from contacts.api.urls import router as contacts_router
 from people.api.urls import router as people_router
 from plans.api.urls import router as plans_router
+from tcm.api.auth import ObtainTokenView
 from tcm.api.routers import router as tcm_router
 
 router = DefaultRouter()
@@ -24,7 +24,7 @@ for app_router in (
     router.registry.extend(app_router.registry)
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
