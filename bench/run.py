@@ -1,94 +1,139 @@
-"""`make bench`: seed demo data, then time the landing pages of each role.
+"""`make bench`: TCM at state scale on PostgreSQL, written to bench/results.md and .json.
 
-A first, small benchmark (issue 9 grows it to state scale): it measures the
-seed's throughput and, per role, p50/p95 latency and the query count of the
-landing page through Django's test client, and writes bench/results.md and
-bench/results.json. Runs on whatever DATABASE_URL points at (SQLite if unset).
+Steps: a fresh database (BENCH_DATABASE_URL), migrations, BENCH_PERSONS persons
+from bench/generate.py, then each batch job against its SQL floor
+(bench/jobs.py, bench/floors.sql) and the busiest pages under load
+(bench/load.py). BENCH_REUSE=1 keeps a database that already holds exactly
+BENCH_PERSONS persons (the jobs' "first" run is then not a first run).
+
+The machine is shared, so the results carry the load average seen at the start.
 """
 
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+PERSONS = int(os.environ.get("BENCH_PERSONS", "10000"))
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tcm_bench")
+REUSE = os.environ.get("BENCH_REUSE") == "1"
+
+
+def _prepare_database() -> bool:
+    """Create the bench database afresh unless reusing it; True when it must be filled."""
+    import psycopg
+
+    url, _, name = DATABASE_URL.rpartition("/")
+    with psycopg.connect(f"{url}/postgres", autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and REUSE:
+            return False
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return True
+
+
+fresh = _prepare_database()
+os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tcm.settings")
+sys.path.insert(0, str(ROOT))
 
 import django  # noqa: E402
 
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
+from bench import jobs, load  # noqa: E402
+from bench.generate import generate  # noqa: E402
 from people.models import Person  # noqa: E402
-from tcm.models import User  # noqa: E402
-
-PERSONS = int(os.environ.get("BENCH_PERSONS", "500"))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "50"))
-USERS = ["cm1.hrc", "sup.hrc", "ro.hrc", "reviewer"]
 
 
-def seed():
+def _generate() -> dict:
     call_command("migrate", verbosity=0)
-    before = Person.objects.count()
+    if not fresh and Person.objects.count() == PERSONS:
+        return {"persons": PERSONS, "reused": True}
     started = time.perf_counter()
-    call_command("seed_demo", persons=PERSONS, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    counts = generate(PERSONS)
     seconds = time.perf_counter() - started
-    added = Person.objects.count() - before
-    return {"persons": PERSONS, "added": added, "seconds": round(seconds, 2)}
-
-
-def landing(username):
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(User.objects.get(username=username))
-    client.get("/")  # warm up
-    timings = []
-    for _ in range(REQUESTS):
-        started = time.perf_counter()
-        response = client.get("/")
-        timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (username, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get("/")
-    timings.sort()
-    return {
-        "user": username,
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
-        "queries": len(queries),
-    }
+    rows = sum(counts.values())
+    return {"persons": PERSONS, "rows": rows, "seconds": round(seconds, 1), "tables": counts}
 
 
 def main():
     results = {
-        "database": connection.vendor,
-        "seed": seed(),
-        "landing": [landing(u) for u in USERS],
+        "persons": PERSONS,
+        "load_average_at_start": os.getloadavg()[0],
+        "cpus": os.cpu_count(),
+        "generate": _generate(),
     }
+    today = timezone.localdate()
+    results["jobs"] = [jobs.measure(name) for name in jobs.JOBS]
+    results["floors"] = [jobs.time_floor(n, sql, today) for n, sql in jobs.floors().items()]
+    results["load"] = load.run_all()
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (ROOT / "bench" / "results.md").write_text(report(results))
+    print(report(results))
+
+
+def report(results) -> str:
+    generated = results["generate"]
+    floors = {floor["floor"]: floor for floor in results["floors"]}
     lines = [
-        "# Benchmark results",
+        f"# Benchmark at {results['persons']:,} persons",
         "",
-        f"Database: {results['database']}; seed of {PERSONS} persons "
-        f"({results['seed']['added']} added) in {results['seed']['seconds']} s.",
-        "",
-        "| landing page of | p50 ms | p95 ms | queries |",
-        "|---|---|---|---|",
-        *(
-            f"| {r['user']} | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} |"
-            for r in results["landing"]
+        f"PostgreSQL, {results['cpus']} CPUs shared with other work (load average "
+        f"{results['load_average_at_start']:.1f} at the start).",
+        (
+            f"Generated {generated['rows']:,} rows in {generated['seconds']} s."
+            if "rows" in generated
+            else "Reused the bench database."
         ),
         "",
-        "Reproduce: `make bench` (DATABASE_URL picks the database; BENCH_PERSONS, BENCH_REQUESTS).",
+        "## Batch jobs",
+        "",
+        "| job | run | seconds | queries | floor s | job / floor | rows | memory growth MB |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    (ROOT / "bench" / "results.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    for job in results["jobs"]:
+        if not job["available"]:
+            lines.append(f"| {job['job']} | {job['why']} | | | | | | |")
+            continue
+        floor = floors.get(job["job"], {}).get("seconds")
+        for run in job["runs"]:
+            ratio = f"{run['seconds'] / floor:.1f}" if floor else ""
+            lines.append(
+                f"| {job['job']} | {run['run']} | {run['seconds']} | {run['queries']} | "
+                f"{floor} | {ratio} | {job['rows']} | {job['rss_growth_mb']} |"
+            )
+    lines += [
+        "",
+        f"## Pages under load ({load.CONNECTIONS} concurrent connections, {load.SECONDS} s each)",
+        "",
+        "| target | user | p50 ms | p95 ms | requests/s | p95 / bare | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    bare = {r["method"]: r for r in results["load"] if r["target"].startswith("bare")}
+    for row in results["load"]:
+        if not row["available"]:
+            lines.append(f"| {row['target']} | {row['user']} | {row['why']} | | | | |")
+            continue
+        base = bare.get(row["method"], {})
+        ratio = f"{row['p95_ms'] / base['p95_ms']:.1f}" if base.get("available") else ""
+        lines.append(
+            f"| {row['target']} | {row['user']} | {row['p50_ms']} | {row['p95_ms']} | "
+            f"{row['rps']} | {ratio} | {row['errors']} |"
+        )
+    lines += [
+        "",
+        "Reproduce: `make bench BENCH_PERSONS=N` (BENCH_DATABASE_URL, BENCH_LOAD_SECONDS,",
+        "BENCH_REUSE=1). How each number is taken: docstrings of bench/jobs.py and",
+        "bench/load.py; the floors are bench/floors.sql.",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

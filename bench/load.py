@@ -1,0 +1,221 @@
+"""Latency of the busiest pages under concurrent load: gunicorn on loopback, driven by wrk.
+
+Each target is hit by 10 concurrent connections for a bounded time
+(BENCH_LOAD_SECONDS, default 10, after a 2-second warm-up) and reported as
+p50/p95 latency and requests per second, next to a bare Django view behind the
+same middleware (session, login, CSRF) on the same server: the ratio says what
+our own code costs. Before each run one request checks the answer (200 for
+pages, a redirect for a successful form POST), so an error page can never
+pass for a fast one. Targets whose URL is not on main yet are reported as
+not available.
+
+Sessions come from `Client.force_login` against the bench database; the CSRF
+token is a cookie plus the matching X-CSRFToken header, as a browser sends them.
+"""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.db.models import Exists, OuterRef
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from people.models import CaseEpisode, Person
+from tcm.models import User
+
+ROOT = Path(__file__).resolve().parent.parent
+SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "10"))
+CONNECTIONS = 10
+PORT = int(os.environ.get("BENCH_PORT", "8719"))
+
+LUA = """
+wrk.method = "{method}"
+wrk.body = "{body}"
+wrk.headers["Cookie"] = "sessionid={session}; csrftoken={csrf}"
+wrk.headers["X-CSRFToken"] = "{csrf}"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{{"p50_ms": %.1f, "p95_ms": %.1f, "requests": %d, "errors": %d, "rps": %.1f}}\\n',
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, summary.requests,
+    e.status + e.connect + e.read + e.write + e.timeout,
+    summary.requests / (summary.duration / 1e6)))
+end
+"""
+
+
+@dataclass
+class Target:
+    name: str
+    username: str
+    url_name: str
+    args: tuple = ()
+    method: str = "GET"
+    body: str = ""
+    follow_landing: bool = False  # measure the page a role's "/" redirects to
+
+
+def targets(today) -> list[Target]:
+    manager = User.objects.get(username="cm1.hrc")
+    person = _person_with_open_case(manager, today)
+    contact = urlencode(
+        {
+            "contact_date": today.isoformat(),
+            "minutes": 15,
+            "travel_minutes": 0,
+            "mode": "phone",
+            "with_whom": "person",
+            "successful": "true",
+            "note": "Phone check-in during the load benchmark.",
+        }
+    )
+    return [
+        Target("bare view GET", "cm1.hrc", "bench-bare"),
+        Target("worklist (case manager)", "cm1.hrc", "compliance:worklist"),
+        Target("person record", "cm1.hrc", "people:person-detail", (person.pk,)),
+        Target("dashboard (supervisor)", "sup.hrc", "compliance:dashboard"),
+        Target("landing, supervisor", "sup.hrc", "home", follow_landing=True),
+        Target("landing, reimbursement officer", "ro.hrc", "home", follow_landing=True),
+        Target("landing, DMH reviewer", "reviewer", "home", follow_landing=True),
+        Target("bare view POST", "cm1.hrc", "bench-bare", method="POST", body=contact),
+        Target(
+            "contact POST",
+            "cm1.hrc",
+            "contacts:contact-create",
+            (person.pk,),
+            method="POST",
+            body=contact,
+        ),
+    ]
+
+
+def _person_with_open_case(manager, today):
+    open_case = CaseEpisode.objects.filter(person=OuterRef("pk")).open_on(today)
+    return Person.objects.filter(case_manager=manager).filter(Exists(open_case)).first()
+
+
+def run_all() -> list[dict]:
+    """Start gunicorn, run every target, stop gunicorn; a list of result rows."""
+    server = _start_server()
+    try:
+        today = timezone.localdate()
+        sessions = {}
+        results = []
+        for target in targets(today):
+            if target.username not in sessions:
+                sessions[target.username] = _session(target.username)
+            results.append(_measure(target, sessions[target.username]))
+            print(json.dumps(results[-1]), flush=True)
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _start_server():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "tcm.wsgi:application",
+            f"--bind=127.0.0.1:{PORT}",
+            "--workers=2",  # one per core of this machine
+            "--worker-class=gthread",
+            "--threads=5",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise RuntimeError("gunicorn did not answer /healthz within 30 s")
+
+
+def _session(username) -> dict:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return {"session": client.cookies["sessionid"].value, "csrf": secrets.token_hex(16)}
+
+
+def _measure(target: Target, session: dict) -> dict:
+    row = {"target": target.name, "user": target.username, "method": target.method}
+    try:
+        path = reverse(target.url_name, args=target.args, urlconf="bench.urls")
+    except NoReverseMatch:
+        return {**row, "available": False, "why": f"not available: {target.url_name} not on main"}
+    status, location = _check(path, target, session)
+    if target.follow_landing and status == 302:
+        path = location
+        status, location = _check(path, target, session)
+    expected = 302 if target.method == "POST" else 200
+    if status != expected:
+        return {**row, "available": False, "why": f"{path} answered {status}, not {expected}"}
+    row["path"] = path
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA.format(method=target.method, body=target.body, **session))
+    try:
+        _wrk(path, script.name, 2)  # warm-up: connections, caches, first plans
+        return {**row, "available": True, **_wrk(path, script.name, SECONDS)}
+    finally:
+        os.unlink(script.name)
+
+
+def _check(path, target, session) -> tuple[int, str]:
+    """One request through urllib, redirects not followed: (status, location)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}{path}",
+        data=target.body.encode() if target.method == "POST" else None,
+        method=target.method,
+        headers={
+            "Cookie": f"sessionid={session['session']}; csrftoken={session['csrf']}",
+            "X-CSRFToken": session["csrf"],
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    try:
+        response = urllib.request.build_opener(NoRedirect).open(request, timeout=30)
+        return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location", "")
+
+
+def _wrk(path, script, seconds) -> dict:
+    result = subprocess.run(
+        [
+            "wrk",
+            f"--connections={CONNECTIONS}",
+            "--threads=2",
+            f"--duration={seconds}s",
+            "--timeout=10s",
+            f"--script={script}",
+            f"http://127.0.0.1:{PORT}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
