@@ -133,18 +133,22 @@ def contact_addendum(request, pk):
     return _detail(request, contact, addendum_form=form, status=400)
 
 
-@require_POST
-@role_required(WRITER)
-def contact_void(request, pk):
-    contact = _contact(request, pk)
+def _void(request, service, **record):
+    """Run a void service with the reason from the posted VoidForm; (form, voided record)."""
     form = VoidForm(request.POST)
     voided = _submit(
         request,
         form,
-        lambda data: services.void_contact(
-            actor=request.user, contact=contact, reason=data["void_reason"]
-        ),
+        lambda data: service(actor=request.user, reason=data["void_reason"], **record),
     )
+    return form, voided
+
+
+@require_POST
+@role_required(WRITER)
+def contact_void(request, pk):
+    contact = _contact(request, pk)
+    form, voided = _void(request, services.void_contact, contact=contact)
     if voided:
         messages.success(request, "Contact voided, with its time entries.")
         return redirect("contacts:contact-detail", pk=contact.pk)
@@ -156,14 +160,7 @@ def contact_void(request, pk):
 def timeentry_void(request, pk):
     entries = TimeEntry.objects.visible_to(request.user).select_related("person", "contact")
     entry = get_object_or_404(entries, pk=pk)
-    form = VoidForm(request.POST)
-    voided = _submit(
-        request,
-        form,
-        lambda data: services.void_time_entry(
-            actor=request.user, entry=entry, reason=data["void_reason"]
-        ),
-    )
+    form, voided = _void(request, services.void_time_entry, entry=entry)
     if voided:
         messages.success(request, "Time entry voided.")
     else:

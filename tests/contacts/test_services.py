@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from contacts import services
 from contacts.models import Addendum, Contact, TimeEntry
-from tests.factories import DesiredOutcomeFactory, PersonFactory, TimeEntryFactory
+from contacts.rules import NOT_QUALIFIED
+from tests.factories import (
+    DesiredOutcomeFactory,
+    PersonFactory,
+    StaffQualificationFactory,
+    TimeEntryFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +244,22 @@ def test_a_contacts_own_time_is_voided_through_the_contact(logged_contact):
     assert "void the contact instead" in errors["time_entry"][0]
     travel = logged_contact.time_entries.get(activity="travel")
     services.void_time_entry(actor=travel.author, entry=travel, reason="Drove from home")
+
+
+def test_time_on_a_day_the_author_is_not_qualified_is_kept_but_not_billable(region, person):
+    """Nothing is lost: the contact and its time are saved, marked with the gate's reason."""
+    unqualified = UserFactory(regional_program=region, role="case_manager")
+    StaffQualificationFactory(staff=unqualified, pcp_training_completed_on=None)
+    person.case_manager = unqualified
+    person.save()
+    contact = services.log_contact(
+        actor=unqualified,
+        person=person,
+        contact_date=timezone.localdate(),
+        minutes=30,
+        mode="phone",
+        with_whom=["person"],
+        note="Checked in by phone.",
+    )
+    [entry] = TimeEntry.objects.with_billing_gate().filter(contact=contact)
+    assert entry.non_billable_reasons == [NOT_QUALIFIED]
