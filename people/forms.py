@@ -97,6 +97,13 @@ class ReopenForm(forms.Form):
     opened_on = forms.DateField(label="Reopened on", widget=DateInput)
 
 
+class LivingArrangementForm(forms.Form):
+    arrangement = forms.ChoiceField(
+        label="Living arrangement", choices=LivingArrangement.Arrangement.choices
+    )
+    effective_from = forms.DateField(label="From", widget=DateInput)
+
+
 class ReassignForm(forms.Form):
     case_manager = forms.ModelChoiceField(
         User.objects.none(),

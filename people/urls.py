@@ -15,6 +15,11 @@ urlpatterns = [
     path("<int:pk>/close/", views.person_close, name="person-close"),
     path("<int:pk>/reopen/", views.person_reopen, name="person-reopen"),
     path(
+        "<int:pk>/living-arrangement/",
+        views.living_arrangement_change,
+        name="living-arrangement-change",
+    ),
+    path(
         "<int:pk>/representatives/add/",
         views.representative_edit,
         name="representative-add",

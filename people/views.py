@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
@@ -20,6 +21,7 @@ from people.audit import log_access
 from people.forms import (
     CloseForm,
     EnrollForm,
+    LivingArrangementForm,
     PersonForm,
     PersonSearchForm,
     ReassignForm,
@@ -35,6 +37,15 @@ from tcm.roles import Role
 PAGE_SIZE = 25
 # Who may change a person's record on the pages (SPEC.md section 1).
 EDITORS = (Role.CASE_MANAGER, Role.SUPERVISOR)
+# Header buttons for what other apps let a role do for this person: (label, URL
+# name taking the person's pk, roles). Links whose URL is not wired are skipped,
+# so an app adds its button by adding its URL, and people never imports it.
+PERSON_ACTIONS = [
+    ("Log a contact", "contacts:contact-create", (Role.CASE_MANAGER,)),
+    ("Record time", "contacts:timeentry-create", (Role.CASE_MANAGER,)),
+    ("New plan version", "plans:plan-create", EDITORS),
+    ("Record a reassessment", "plans:assessment-create", EDITORS),
+]
 
 
 def _visible_person(request, pk) -> Person:
@@ -95,6 +106,18 @@ def person_list(request):
     return render(request, "people/person_list.html", context)
 
 
+def _person_actions(user, person) -> list[dict]:
+    actions = []
+    for label, name, roles in PERSON_ACTIONS:
+        if user.role not in roles:
+            continue
+        try:
+            actions.append({"label": label, "url": reverse(name, args=[person.pk])})
+        except NoReverseMatch:
+            continue
+    return actions
+
+
 def _rendered_sections(request, person) -> list[dict]:
     """Each app's section rendered with its own context, plus the anchor it is linked by."""
     return [
@@ -124,11 +147,26 @@ def person_detail(request, pk):
         "living_arrangement": living,
         "assignments": person.assignments.select_related("case_manager", "assigned_by"),
         "sections": _rendered_sections(request, person),
+        "actions": _person_actions(request.user, person),
         "can_edit": request.user.role in EDITORS,
         "can_reassign": request.user.role == Role.SUPERVISOR,
     }
     log_access(request, person, "person-detail")
     return render(request, "people/person_detail.html", context)
+
+
+def _submitted(request, form, action, **arguments):
+    """Run the service `action` with the valid form's data; None when the form or service refuses.
+
+    Service errors land next to their fields, so the page is shown again with them.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return action(actor=request.user, **arguments, **form.cleaned_data)
+    except ValidationError as error:
+        show_service_errors(form, error)
+        return None
 
 
 def _form_page(request, form, *, title, submit, person=None, intro=""):
@@ -139,16 +177,14 @@ def _form_page(request, form, *, title, submit, person=None, intro=""):
 @role_required(*EDITORS)
 def person_enroll(request):
     form = EnrollForm(request.POST or None, user=request.user)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        data.setdefault("regional_program", request.user.regional_program)
-        try:
-            person = services.enroll_person(actor=request.user, **data)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, f"{person.full_name} is enrolled; the case is open.")
-            return redirect(person)
+    # Staff enroll into their own program; the form offers a choice only to DMH.
+    own_program = {}
+    if "regional_program" not in form.fields:
+        own_program["regional_program"] = request.user.regional_program
+    person = _submitted(request, form, services.enroll_person, **own_program)
+    if person is not None:
+        messages.success(request, f"{person.full_name} is enrolled; the case is open.")
+        return redirect(person)
     return _form_page(request, form, title="Enroll a person", submit="Enroll")
 
 
@@ -156,14 +192,9 @@ def person_enroll(request):
 def person_edit(request, pk):
     person = _visible_person(request, pk)
     form = PersonForm(request.POST or None, instance=person)
-    if form.is_valid():
-        try:
-            services.update_person(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, "Details saved.")
-            return redirect(person)
+    if _submitted(request, form, services.update_person, person=person):
+        messages.success(request, "Details saved.")
+        return redirect(person)
     return _form_page(request, form, title=f"Edit {person.full_name}", submit="Save", person=person)
 
 
@@ -173,14 +204,9 @@ def person_close(request, pk):
     person = _visible_person(request, pk)
     episode = person.episodes.filter(closed_on__isnull=True).first()
     form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    if form.is_valid():
-        try:
-            services.close_case(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, f"The case of {person.full_name} is closed.")
-            return redirect(person)
+    if _submitted(request, form, services.close_case, person=person):
+        messages.success(request, f"The case of {person.full_name} is closed.")
+        return redirect(person)
     context = {"form": form, "person": person, "episode": episode}
     return render(request, "people/person_close.html", context, status=400 if form.errors else 200)
 
@@ -189,14 +215,9 @@ def person_close(request, pk):
 def person_reopen(request, pk):
     person = _visible_person(request, pk)
     form = ReopenForm(request.POST or None, initial={"opened_on": timezone.localdate()})
-    if form.is_valid():
-        try:
-            services.reopen_case(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, f"The case of {person.full_name} is open again.")
-            return redirect(person)
+    if _submitted(request, form, services.reopen_case, person=person):
+        messages.success(request, f"The case of {person.full_name} is open again.")
+        return redirect(person)
     intro = "Reopening starts a new case episode; earlier episodes stay as they were."
     return _form_page(
         request,
@@ -228,15 +249,12 @@ def person_reassign(request):
     """Move one or many persons to another qualified case manager of the program."""
     persons = _selected_persons(request)
     form = ReassignForm(request.POST or None, program_id=request.user.regional_program_id)
-    if persons and form.is_valid():
-        manager = form.cleaned_data["case_manager"]
-        try:
-            moved = services.reassign(actor=request.user, persons=persons, case_manager=manager)
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, f"{moved} person(s) moved to {manager}.")
-            return redirect("people:person-list")
+    moved = _submitted(request, form, services.reassign, persons=persons) if persons else None
+    if moved is not None:
+        messages.success(
+            request, f"{moved} person(s) moved to {form.cleaned_data['case_manager']}."
+        )
+        return redirect("people:person-list")
     context = {"form": form, "persons": persons}
     status = 400 if form.errors or not persons else 200
     return render(request, "people/person_reassign.html", context, status=status)
@@ -252,18 +270,29 @@ def representative_edit(request, pk, representative_pk=None):
             Representative.objects.filter(person=person), pk=representative_pk
         )
     form = RepresentativeForm(request.POST or None, instance=representative)
-    if form.is_valid():
-        try:
-            services.save_representative(
-                actor=request.user,
-                person=person,
-                representative=representative,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            show_service_errors(form, error)
-        else:
-            messages.success(request, "Representative saved.")
-            return redirect(person)
+    saved = _submitted(
+        request,
+        form,
+        services.save_representative,
+        person=person,
+        representative=representative,
+    )
+    if saved:
+        messages.success(request, "Representative saved.")
+        return redirect(person)
     title = f"{'Change' if representative else 'Add'} a representative of {person.full_name}"
+    return _form_page(request, form, title=title, submit="Save", person=person)
+
+
+@role_required(*EDITORS)
+def living_arrangement_change(request, pk):
+    """Record where the person lives from a day on; the current arrangement ends the day before."""
+    person = _visible_person(request, pk)
+    form = LivingArrangementForm(
+        request.POST or None, initial={"effective_from": timezone.localdate()}
+    )
+    if _submitted(request, form, services.change_living_arrangement, person=person):
+        messages.success(request, "Living arrangement saved.")
+        return redirect(person)
+    title = f"Living arrangement of {person.full_name}"
     return _form_page(request, form, title=title, submit="Save", person=person)

@@ -27,6 +27,7 @@ PERSON_ROUTES = [
     "people:person-close",
     "people:person-reopen",
     "people:representative-add",
+    "people:living-arrangement-change",
 ]
 WRITE_ROUTES = PERSON_ROUTES[1:]
 
@@ -396,3 +397,29 @@ def test_representative_of_another_person_is_not_found(client_for, person, case_
     representative = RepresentativeFactory(person=other)
     path = reverse("people:representative-edit", args=[person.pk, representative.pk])
     assert client_for(case_manager).get(path).status_code == 404
+
+
+def test_header_offers_other_apps_actions_to_the_roles_that_may_use_them(
+    client_for, person, reimbursement_officer
+):
+    log_contact = reverse("contacts:contact-create", args=[person.pk])
+    mine = client_for(person.case_manager).get(url("people:person-detail", person))
+    assert {"label": "Log a contact", "url": log_contact} in mine.context["actions"]
+    theirs = client_for(reimbursement_officer).get(url("people:person-detail", person))
+    assert theirs.context["actions"] == []
+    assert log_contact.encode() not in theirs.content
+
+
+def test_living_arrangement_changes_from_a_day_on(client_for, person):
+    LivingArrangementFactory(person=person, arrangement="natural_home")
+    client = client_for(person.case_manager)
+    path = reverse("people:living-arrangement-change", args=[person.pk])
+    early = client.post(path, {"arrangement": "group_home", "effective_from": "2019-01-01"})
+    assert early.status_code == 400
+    assert "effective_from" in early.context["form"].errors
+    done = client.post(path, {"arrangement": "group_home", "effective_from": "2024-05-01"})
+    assert done.status_code == 302
+    assert [a.arrangement for a in person.living_arrangements.order_by("effective_from")] == [
+        "natural_home",
+        "group_home",
+    ]
