@@ -10,18 +10,9 @@ from simple_history.models import HistoricalRecords
 
 from people.models import Person
 from people.querysets import ScopedQuerySet
+from plans.querysets import PlanPartQuerySet, PlanQuerySet, ProviderQuerySet
 from tcm.dates import add_years
 from tcm.integrity import Undeletable
-from tcm.querysets import in_force_q
-
-
-class PlanPartQuerySet(ScopedQuerySet):
-    person_path = "plan__person__"
-
-
-class ProviderQuerySet(models.QuerySet):
-    def certified_on(self, day):
-        return self.filter(in_force_q(day, start="certified_from", end="certified_until"))
 
 
 class Provider(models.Model):
@@ -88,7 +79,7 @@ class Plan(Undeletable):
     approved_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
-    objects = ScopedQuerySet.as_manager()
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["person", "-version"]

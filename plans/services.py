@@ -32,10 +32,14 @@ FROZEN_MESSAGE = (
 )
 
 
+class PlanFrozen(ValidationError):
+    """A change aimed at a plan that is no longer a draft (keyed `status`, like any error)."""
+
+
 def ensure_draft(plan: Plan) -> None:
     """Refuse any change to a plan that is no longer a draft."""
     if plan.status != Plan.Status.DRAFT:
-        raise ValidationError(
+        raise PlanFrozen(
             {"status": FROZEN_MESSAGE.format(status=plan.get_status_display().lower())}
         )
 

@@ -5,7 +5,6 @@ Scoped exactly like persons (`visible_to`), no destroy, reviewers read-only
 whose ValidationError becomes a 400 keyed by field (tcm/api/exceptions.py).
 """
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -16,7 +15,7 @@ from rest_framework.response import Response
 from people.audit import log_access
 from plans import services
 from plans.api import serializers
-from plans.models import NeedsAssessment, Plan, PlanService, Referral
+from plans.models import NeedsAssessment, Plan, Referral
 from tcm.api.permissions import HasRole
 from tcm.roles import Role
 
@@ -63,17 +62,7 @@ class PlanViewSet(mixins.ListModelMixin, ScopedViewSet):
     access_view = "api:plan-detail"
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(
-                "outcomes",
-                Prefetch(
-                    "services",
-                    queryset=PlanService.objects.prefetch_related("providers_presented"),
-                ),
-            )
-        )
+        return super().get_queryset().with_content()
 
     def _answer(self, plan, code=status.HTTP_200_OK):
         plan = self.get_queryset().get(pk=plan.pk)
