@@ -1,6 +1,7 @@
 """Landing pages per role, and the health check."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponse
@@ -11,6 +12,8 @@ from django.views.decorators.http import require_GET
 from people.models import CaseEpisode, Person
 from tcm.models import RegionalProgram, User
 from tcm.roles import Role
+
+SUMMARY_SECONDS = 60
 
 # Case managers work from the worklist, supervisors from the compliance dashboard.
 COMPLIANCE_LANDINGS = {
@@ -34,24 +37,38 @@ def home(request):
     if request.user.role in COMPLIANCE_LANDINGS:
         return redirect(COMPLIANCE_LANDINGS[request.user.role])
     today = timezone.localdate()
-    persons = Person.objects.visible_to(request.user)
-    context = {
-        "today": today,
-        "person_count": persons.count(),
-        "open_count": persons.with_open_episode_on(today).count(),
-        "closed_this_year": CaseEpisode.objects.visible_to(request.user)
-        .filter(closed_on__year=today.year)
-        .count(),
-    }
+    context = {"today": today, **_summary(request.user, today)}
     role = request.user.role
     if role == Role.REIMBURSEMENT_OFFICER:
         context["staff"] = _program_staff(request.user, today)
-    if role == Role.DMH_REVIEWER or request.user.is_superuser:
-        context["regions"] = RegionalProgram.objects.annotate(
-            person_count=Count("persons", distinct=True)
-        )
     template = f"tcm/home_{role or 'none'}.html"
     return render(request, template, context)
+
+
+def _summary(user, today) -> dict:
+    """The landing counts, cached for SUMMARY_SECONDS per scope (role and program).
+
+    They count every person of a program, or of the state for reviewers: at
+    100,000 persons that is most of a landing request (bench/EXPLAIN.md), and
+    an overview a minute old is as useful as a fresh one.
+    """
+    key = f"tcm:home-summary:{user.role}:{user.regional_program_id}:{user.is_superuser}:{today}"
+    summary = cache.get(key)
+    if summary is None:
+        persons = Person.objects.visible_to(user)
+        summary = {
+            "person_count": persons.count(),
+            "open_count": persons.with_open_episode_on(today).count(),
+            "closed_this_year": CaseEpisode.objects.visible_to(user)
+            .filter(closed_on__year=today.year)
+            .count(),
+        }
+        if user.role == Role.DMH_REVIEWER or user.is_superuser:
+            summary["regions"] = list(
+                RegionalProgram.objects.annotate(person_count=Count("persons", distinct=True))
+            )
+        cache.set(key, summary, SUMMARY_SECONDS)
+    return summary
 
 
 def _program_staff(user, today):

@@ -9,6 +9,7 @@
 """
 
 import pytest
+from django.core.cache import cache
 
 from tcm.celery import app as celery_app
 from tests.factories import (
@@ -23,6 +24,12 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached counts (the landing summary) must not leak from one test into the next."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
