@@ -10,26 +10,49 @@ class ProviderAdmin(AuditedAdmin):
     search_fields = ["name", "npi"]
 
 
-class DesiredOutcomeInline(admin.StackedInline):
+def _is_frozen(plan) -> bool:
+    return plan is not None and not plan.is_draft
+
+
+class FrozenPlanInline(admin.StackedInline):
+    """A plan's parts: read-only once the plan is no longer a draft (plans.services)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return not _is_frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_frozen(obj) and super().has_change_permission(request, obj)
+
+
+class DesiredOutcomeInline(FrozenPlanInline):
     model = DesiredOutcome
-    extra = 0
-    can_delete = False
 
 
-class PlanServiceInline(admin.StackedInline):
+class PlanServiceInline(FrozenPlanInline):
     model = PlanService
-    extra = 0
-    can_delete = False
 
 
 @admin.register(Plan)
 class PlanAdmin(AuditedAdmin):
+    """Plans are written on the plan pages; here an active or superseded plan is read-only.
+
+    The admin does not approve plans: approval must go through
+    plans.services.approve_plan, which supersedes the previous plan atomically.
+    """
+
     list_display = ["person", "version", "status", "meeting_date", "revision_reason"]
     list_filter = ["status", "revision_reason", "person__regional_program"]
     list_select_related = ["person"]
     search_fields = ["person__last_name", "person__medicaid_id"]
     raw_id_fields = ["person"]
     inlines = [DesiredOutcomeInline, PlanServiceInline]
+    readonly_fields = ["status", "approved_by", "approved_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_frozen(obj) and super().has_change_permission(request, obj)
 
 
 @admin.register(NeedsAssessment)

@@ -11,7 +11,11 @@ NAVIGATION = {
         ("Caseload", "people:person-list"),
         ("My time", "contacts:my-time"),
     ],
-    Role.SUPERVISOR: [("Dashboard", "home"), ("Caseload", "people:person-list")],
+    Role.SUPERVISOR: [
+        ("Dashboard", "home"),
+        ("Caseload", "people:person-list"),
+        ("D&E referrals", "plans:referral-list"),
+    ],
     Role.REIMBURSEMENT_OFFICER: [("Billing", "home"), ("Persons", "people:person-list")],
     Role.DMH_REVIEWER: [("Overview", "home"), ("Admin", "admin:index")],
 }
