@@ -2,4 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
+from compliance.api.views import FindingViewSet
+
 router = SimpleRouter()
+router.register("findings", FindingViewSet, basename="finding")
