@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from compliance.models import Finding, Rule
 from tcm.dates import month_end, parse_month
@@ -20,6 +22,7 @@ class MonthField(forms.CharField):
             raise forms.ValidationError(str(error)) from None
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class MonthFilter(django_filters.Filter):
     field_class = MonthField
 
