@@ -7,10 +7,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3y-" + "x7Qp9LmZ2vB8nR4tW6yH1cJ5fD0sG3aE" * 2
+# What the test process may carry that a production start never has: the browser
+# tests allow async-unsafe ORM use, which `check --deploy` rightly warns about.
+CLEARED = ("SECRET_KEY", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def run_manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_ENV")}
+    environment = {k: v for k, v in os.environ.items() if k not in CLEARED}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
