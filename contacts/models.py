@@ -127,6 +127,15 @@ class Contact(Undeletable, Voidable):
         return [name for name, field in self.WITH_WHOM_FIELDS.items() if getattr(self, field)]
 
     @property
+    def with_whom_display(self) -> str:
+        """With whom, in words: "the person, family"."""
+        names = [
+            self._meta.get_field(self.WITH_WHOM_FIELDS[name]).verbose_name
+            for name in self.with_whom
+        ]
+        return ", ".join(names)
+
+    @property
     def is_signed(self) -> bool:
         return self.signed_at is not None
 

@@ -59,6 +59,7 @@ def test_logging_a_contact_signs_it_and_clears_the_draft(
     assert contact.time_entries.count() == 2
     detail = client.get(response.url).content.decode()
     assert f'data-clear-draft="tcm-contact-draft-{person.pk}-{case_manager.pk}"' in detail
+    assert "the person, legal representative" in detail
 
 
 @pytest.mark.parametrize(
