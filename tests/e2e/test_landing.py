@@ -64,5 +64,12 @@ def test_pages_fit_a_tablet_and_the_skip_link_is_first(page, supervisor, person)
     skip = page.get_by_role("link", name="Skip to content")
     expect(skip).to_be_focused()
     expect(skip).to_be_in_viewport()
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+        .filter(element => element.getBoundingClientRect().right > window.innerWidth + 1)
+        .filter(element => !element.parentElement.closest('.table-wrap, .compliance-scroll'))
+        .map(element => element.tagName + '.' + element.className)"""
+        )
+    )
     check_page(page, "tablet-dashboard")
