@@ -65,6 +65,23 @@ def _person(request, pk) -> Person:
     return get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
 
 
+def _submitted(request, form, action, **kwargs):
+    """Run the service `action` on a posted, valid form; its result, or None.
+
+    A service's ValidationError lands next to the fields it names; PlanFrozen
+    passes through to `refuses_frozen`.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return action(actor=request.user, **kwargs, **form.cleaned_data)
+    except services.PlanFrozen:
+        raise
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+
+
 def refuses_frozen(view):
     """An edit aimed at a plan that is no longer a draft goes back to the plan, with why."""
 
@@ -110,13 +127,9 @@ def plan_compare(request, person_pk):
 def plan_create(request, person_pk):
     person = _person(request, person_pk)
     form = NewPlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.create_plan(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            return redirect("plans:plan-edit", plan.pk)
+    plan = _submitted(request, form, services.create_plan, person=person)
+    if plan is not None:
+        return redirect("plans:plan-edit", plan.pk)
     return render(request, "plans/plan_create.html", {"person": person, "form": form})
 
 
@@ -126,17 +139,10 @@ def plan_edit(request, pk):
     """The editor: the plan's header here; outcomes and services through htmx partials."""
     plan = _draft(request, pk)
     form = PlanForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_plan(actor=request.user, plan=plan, **form.cleaned_data)
-        except services.PlanFrozen:
-            raise
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Plan details saved.")
-            return redirect("plans:plan-edit", plan.pk)
-    else:
+    if _submitted(request, form, services.update_plan, plan=plan):
+        messages.success(request, "Plan details saved.")
+        return redirect("plans:plan-edit", plan.pk)
+    if request.method != "POST":
         log_access(request, plan.person, "plans:plan-edit")
     return render(request, "plans/plan_edit.html", _editor_context(plan, form=form))
 
@@ -155,7 +161,7 @@ def _editor_part(request, plan, template, **forms):
     plan = _plan(request, plan.pk)  # reload the content the change touched
     if request.htmx:
         return render(request, template, _editor_context(plan, **forms))
-    if any(form.errors for form in forms.values()):
+    if any(form is not None and form.errors for form in forms.values()):
         context = _editor_context(plan, form=PlanForm(instance=plan), **forms)
         return render(request, "plans/plan_edit.html", context)
     return redirect("plans:plan-edit", plan.pk)
@@ -167,14 +173,8 @@ def _editor_part(request, plan, template, **forms):
 def outcome_add(request, pk):
     plan = _draft(request, pk)
     form = OutcomeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_outcome(actor=request.user, plan=plan, **form.cleaned_data)
-            form = OutcomeForm()
-        except services.PlanFrozen:
-            raise
-        except ValidationError as error:
-            apply_errors(form, error)
+    if _submitted(request, form, services.add_outcome, plan=plan):
+        form = None
     return _editor_part(request, plan, "plans/_outcomes.html", outcome_form=form)
 
 
@@ -194,14 +194,8 @@ def outcome_remove(request, pk, outcome_pk):
 def service_add(request, pk):
     plan = _draft(request, pk)
     form = PlanServiceForm(request.POST, plan=plan)
-    if form.is_valid():
-        try:
-            services.add_service(actor=request.user, plan=plan, **form.cleaned_data)
-            form = None
-        except services.PlanFrozen:
-            raise
-        except ValidationError as error:
-            apply_errors(form, error)
+    if _submitted(request, form, services.add_service, plan=plan):
+        form = None
     return _editor_part(request, plan, "plans/_services.html", service_form=form)
 
 
@@ -237,16 +231,10 @@ def assessment_create(request, person_pk):
     """The needs-based reassessment; "does not meet criteria" opens a D&E referral."""
     person = _person(request, person_pk)
     form = AssessmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.record_assessment(
-                actor=request.user, person=person, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            _announce_assessment(request, assessment)
-            return redirect(person_links(person.pk)["person_url"] or "home")
+    assessment = _submitted(request, form, services.record_assessment, person=person)
+    if assessment is not None:
+        _announce_assessment(request, assessment)
+        return redirect(person_links(person.pk)["person_url"] or "home")
     return render(
         request,
         "plans/assessment_form.html",
@@ -289,16 +277,10 @@ def referral_outcome(request, pk):
     form = ReferralOutcomeForm(request.POST or None)
     if request.method == "POST" and "start_review" in request.POST:
         return _start_review(request, referral)
-    if request.method == "POST" and form.is_valid():
-        try:
-            referral = services.record_referral_outcome(
-                actor=request.user, referral=referral, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Outcome recorded: {referral.get_outcome_display()}.")
-            return redirect("plans:referral-outcome", referral.pk)
+    decided = _submitted(request, form, services.record_referral_outcome, referral=referral)
+    if decided is not None:
+        messages.success(request, f"Outcome recorded: {decided.get_outcome_display()}.")
+        return redirect("plans:referral-outcome", referral.pk)
     if request.method != "POST":
         log_access(request, referral.person, "plans:referral-outcome")
     context = {"referral": referral, "form": form, **person_links(referral.person_id)}
