@@ -8,6 +8,19 @@ from tcm.models import RegionalProgram, User
 from tcm.roles import Role
 
 
+class MonthField(forms.CharField):
+    """'YYYY-MM' to the first day of the month; a bad value is an error naming the field."""
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        try:
+            return parse_month(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
 class FindingFilterForm(forms.Form):
     """Filters shared by the findings page, its CSV and the dashboard's drill-down."""
 
@@ -15,7 +28,7 @@ class FindingFilterForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "Any status"), *Finding.Status.choices], required=False
     )
-    period = forms.CharField(
+    period = MonthField(
         required=False,
         label="Period starting in",
         help_text="A month, YYYY-MM.",
@@ -39,15 +52,6 @@ class FindingFilterForm(forms.Form):
             del self.fields["case_manager"]
         else:
             self.fields["case_manager"].queryset = managers
-
-    def clean_period(self):
-        value = self.cleaned_data["period"].strip()
-        if not value:
-            return None
-        try:
-            return parse_month(value)
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
 
     def filter(self, findings):
         """Apply the valid filters; an invalid one is shown next to its field, not applied."""

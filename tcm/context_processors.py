@@ -7,12 +7,13 @@ from tcm.roles import Role
 # (label, url name) per role; entries whose URL is not wired yet are skipped.
 NAVIGATION = {
     Role.CASE_MANAGER: [
-        ("Worklist", "home"),
+        ("Worklist", "compliance:worklist"),
         ("Caseload", "people:person-list"),
         ("My time", "contacts:my-time"),
     ],
     Role.SUPERVISOR: [
-        ("Dashboard", "home"),
+        ("Dashboard", "compliance:dashboard"),
+        ("Findings", "compliance:finding-list"),
         ("Caseload", "people:person-list"),
         ("D&E referrals", "plans:referral-list"),
     ],

@@ -1,25 +1,12 @@
 """Filters of the findings resource: rule, status, period, person, case manager, region."""
 
 import django_filters
-from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from compliance.forms import MonthField
 from compliance.models import Finding, Rule
-from tcm.dates import month_end, parse_month
-
-
-class MonthField(forms.CharField):
-    """'YYYY-MM' to the first day of the month; a bad value is a 400 naming the field."""
-
-    def to_python(self, value):
-        value = super().to_python(value).strip()
-        if not value:
-            return None
-        try:
-            return parse_month(value)
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
+from tcm.dates import month_end
 
 
 @extend_schema_field(OpenApiTypes.STR)
