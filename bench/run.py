@@ -113,19 +113,23 @@ def report(results) -> str:
         "",
         f"## Pages under load ({load.CONNECTIONS} concurrent connections, {load.SECONDS} s each)",
         "",
-        "| target | user | p50 ms | p95 ms | requests/s | p95 / bare | errors |",
-        "|---|---|---|---|---|---|---|",
+        "| target | user | p50 ms | p95 ms | requests/s | p95 / bare | rps / bare | errors |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     bare = {r["method"]: r for r in results["load"] if r["target"].startswith("bare")}
     for row in results["load"]:
         if not row["available"]:
-            lines.append(f"| {row['target']} | {row['user']} | {row['why']} | | | | |")
+            lines.append(f"| {row['target']} | {row['user']} | {row['why']} | | | | | |")
             continue
         base = bare.get(row["method"], {})
-        ratio = f"{row['p95_ms'] / base['p95_ms']:.1f}" if base.get("available") else ""
+        latency, throughput = (
+            (f"{row['p95_ms'] / base['p95_ms']:.1f}", f"{row['rps'] / base['rps']:.2f}")
+            if base.get("available")
+            else ("", "")
+        )
         lines.append(
             f"| {row['target']} | {row['user']} | {row['p50_ms']} | {row['p95_ms']} | "
-            f"{row['rps']} | {ratio} | {row['errors']} |"
+            f"{row['rps']} | {latency} | {throughput} | {row['errors']} |"
         )
     lines += [
         "",
