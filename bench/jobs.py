@@ -1,7 +1,7 @@
 """Time, query count and peak memory of the batch jobs, and of their SQL floors.
 
 `measure(name)` runs one job in a fresh Python process (`python bench/jobs.py
-NAME`) so its peak resident memory (ru_maxrss) is its own and comparable
+NAME`) so its peak resident memory (VmHWM) is its own and comparable
 across data sizes. The child runs the job twice, the first run and an
 idempotent rerun on the same data, counting queries with
 `connection.execute_wrapper` (cheaper than keeping every SQL string) and
@@ -15,7 +15,6 @@ SQL costs.
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -116,7 +115,15 @@ class QueryCounter:
 
 
 def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    """Peak resident memory of this process image (VmHWM).
+
+    Not ru_maxrss: Linux carries that over from the parent through fork and
+    exec, so a child of a big process would report its parent's peak.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    raise RuntimeError("no VmHWM in /proc/self/status: the memory figure needs Linux")
 
 
 def _run_in_this_process(name: str) -> dict:
