@@ -49,6 +49,7 @@ from django.utils import timezone  # noqa: E402
 
 from bench import jobs, load  # noqa: E402
 from bench.generate import generate  # noqa: E402
+from bench.report import report  # noqa: E402
 from people.models import Person  # noqa: E402
 
 
@@ -68,6 +69,8 @@ def main():
         "persons": PERSONS,
         "load_average_at_start": os.getloadavg()[0],
         "cpus": os.cpu_count(),
+        "connections": load.CONNECTIONS,
+        "load_seconds": load.SECONDS,
         "generate": _generate(),
     }
     today = timezone.localdate()
@@ -77,67 +80,6 @@ def main():
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (ROOT / "bench" / "results.md").write_text(report(results))
     print(report(results))
-
-
-def report(results) -> str:
-    generated = results["generate"]
-    floors = {floor["floor"]: floor for floor in results["floors"]}
-    lines = [
-        f"# Benchmark at {results['persons']:,} persons",
-        "",
-        f"PostgreSQL, {results['cpus']} CPUs shared with other work (load average "
-        f"{results['load_average_at_start']:.1f} at the start).",
-        (
-            f"Generated {generated['rows']:,} rows in {generated['seconds']} s."
-            if "rows" in generated
-            else "Reused the bench database."
-        ),
-        "",
-        "## Batch jobs",
-        "",
-        "| job | run | seconds | queries | floor s | job / floor | rows | memory growth MB |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for job in results["jobs"]:
-        if not job["available"]:
-            lines.append(f"| {job['job']} | {job['why']} | | | | | | |")
-            continue
-        floor = floors.get(job["job"], {}).get("seconds")
-        for run in job["runs"]:
-            ratio = f"{run['seconds'] / floor:.1f}" if floor else ""
-            lines.append(
-                f"| {job['job']} | {run['run']} | {run['seconds']} | {run['queries']} | "
-                f"{floor} | {ratio} | {job['rows']} | {job['rss_growth_mb']} |"
-            )
-    lines += [
-        "",
-        f"## Pages under load ({load.CONNECTIONS} concurrent connections, {load.SECONDS} s each)",
-        "",
-        "| target | user | p50 ms | p95 ms | requests/s | p95 / bare | rps / bare | errors |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    bare = {r["method"]: r for r in results["load"] if r["target"].startswith("bare")}
-    for row in results["load"]:
-        if not row["available"]:
-            lines.append(f"| {row['target']} | {row['user']} | {row['why']} | | | | | |")
-            continue
-        base = bare.get(row["method"], {})
-        latency, throughput = (
-            (f"{row['p95_ms'] / base['p95_ms']:.1f}", f"{row['rps'] / base['rps']:.2f}")
-            if base.get("available")
-            else ("", "")
-        )
-        lines.append(
-            f"| {row['target']} | {row['user']} | {row['p50_ms']} | {row['p95_ms']} | "
-            f"{row['rps']} | {latency} | {throughput} | {row['errors']} |"
-        )
-    lines += [
-        "",
-        "Reproduce: `make bench BENCH_PERSONS=N` (BENCH_DATABASE_URL, BENCH_LOAD_SECONDS,",
-        "BENCH_REUSE=1). How each number is taken: docstrings of bench/jobs.py and",
-        "bench/load.py; the floors are bench/floors.sql.",
-    ]
-    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -1,0 +1,75 @@
+"""Render bench/results.json as bench/results.md (`python bench/report.py` redoes it)."""
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def report(results) -> str:
+    generated = results["generate"]
+    floors = {floor["floor"]: floor for floor in results["floors"]}
+    lines = [
+        f"# Benchmark at {results['persons']:,} persons",
+        "",
+        f"PostgreSQL, {results['cpus']} CPUs shared with other work (load average "
+        f"{results['load_average_at_start']:.1f} at the start).",
+        (
+            f"Generated {generated['rows']:,} rows in {generated['seconds']} s."
+            if "rows" in generated
+            else "Reused the bench database."
+        ),
+        "",
+        "## Batch jobs",
+        "",
+        "| job | run | seconds | queries | floor s | job / floor | rows | memory growth MB |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for job in results["jobs"]:
+        if not job["available"]:
+            lines.append(f"| {job['job']} | {job['why']} | | | | | | |")
+            continue
+        floor = floors.get(job["job"], {}).get("seconds")
+        for run in job["runs"]:
+            ratio = f"{run['seconds'] / floor:.1f}" if floor else ""
+            lines.append(
+                f"| {job['job']} | {run['run']} | {run['seconds']} | {run['queries']} | "
+                f"{floor} | {ratio} | {job['rows']} | {job['rss_growth_mb']} |"
+            )
+    lines += [
+        "",
+        f"## Pages under load ({results['connections']} concurrent connections, "
+        f"{results['load_seconds']} s each)",
+        "",
+        "| target | user | p50 ms | p95 ms | requests/s | p95 / bare | rps / bare | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    bare = {r["method"]: r for r in results["load"] if r["target"].startswith("bare")}
+    for row in results["load"]:
+        if not row["available"]:
+            lines.append(f"| {row['target']} | {row['user']} | {row['why']} | | | | | |")
+            continue
+        base = bare.get(row["method"], {})
+        latency, throughput = (
+            (f"{row['p95_ms'] / base['p95_ms']:.1f}", f"{row['rps'] / base['rps']:.2f}")
+            if base.get("available")
+            else ("", "")
+        )
+        lines.append(
+            f"| {row['target']} | {row['user']} | {row['p50_ms']} | {row['p95_ms']} | "
+            f"{row['rps']} | {latency} | {throughput} | {row['errors']} |"
+        )
+    lines += [
+        "",
+        f"Command: `make bench BENCH_PERSONS={results['persons']}` (also BENCH_DATABASE_URL,",
+        "BENCH_LOAD_SECONDS, BENCH_REUSE=1). How each number is taken: docstrings of",
+        "bench/jobs.py and bench/load.py; the floors are bench/floors.sql; query plans",
+        "in bench/EXPLAIN.md. Memory growth is the job process's peak resident memory",
+        "(VmHWM) above its size before the job.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    results = json.loads((HERE / "results.json").read_text())
+    (HERE / "results.md").write_text(report(results))
