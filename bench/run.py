@@ -77,8 +77,10 @@ def main():
     results["jobs"] = [jobs.measure(name) for name in jobs.JOBS]
     results["floors"] = [jobs.time_floor(n, sql, today) for n, sql in jobs.floors().items()]
     results["load"] = load.run_all()
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    (ROOT / "bench" / "results.md").write_text(report(results))
+    # results.* is the latest run; results-N.* keeps each size, to see how costs grow with N.
+    for name in ("results", f"results-{PERSONS}"):
+        (ROOT / "bench" / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
+        (ROOT / "bench" / f"{name}.md").write_text(report(results))
     print(report(results))
 
 
