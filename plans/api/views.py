@@ -9,28 +9,16 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from people.audit import log_access
 from plans import services
 from plans.api import serializers
 from plans.models import NeedsAssessment, Plan, Referral
-from tcm.api.permissions import HasRole
+from tcm.api.permissions import HasRole, WriteRoles
 from tcm.roles import Role
 
 PLAN_ROLES = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.DMH_REVIEWER)
-
-
-class WriteRoles(BasePermission):
-    """Writes only for the roles in the view's `write_roles` (reads follow `allowed_roles`)."""
-
-    message = "Your role does not allow this change."
-
-    def has_permission(self, request, view):
-        if request.method in SAFE_METHODS:
-            return True
-        return request.user.is_superuser or request.user.role in view.write_roles
 
 
 class ScopedViewSet(viewsets.GenericViewSet):

@@ -49,3 +49,11 @@ def draft(person, case_manager, providers):
 @pytest.fixture
 def active(draft, case_manager):
     return services.approve_plan(actor=case_manager, plan=draft)
+
+
+@pytest.fixture
+def referral(person, case_manager):
+    """A D&E referral opened by a reassessment that did not meet criteria."""
+    return services.record_assessment(
+        actor=case_manager, person=person, assessed_on=MEETING, meets_criteria=False
+    ).referral

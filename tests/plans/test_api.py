@@ -9,7 +9,6 @@ from people.models import AccessLog
 from plans.models import Plan, Referral
 from tests.factories import CaseEpisodeFactory, PersonFactory
 from tests.factories.plans import DesiredOutcomeFactory, PlanFactory, PlanServiceFactory
-from tests.plans.conftest import MEETING
 
 pytestmark = pytest.mark.django_db
 
@@ -128,12 +127,7 @@ def test_assessment_not_meeting_criteria_opens_a_referral(api, case_manager, per
     assert referral.status == "open"
 
 
-def test_supervisor_records_the_referral_outcome(api, supervisor, case_manager, person):
-    from plans import services
-
-    referral = services.record_assessment(
-        actor=case_manager, person=person, assessed_on=MEETING, meets_criteria=False
-    ).referral
+def test_supervisor_records_the_referral_outcome(api, supervisor, case_manager, referral):
     client = api(supervisor)
     assert client.post(f"/api/v1/referrals/{referral.pk}/review/").json()["status"] == "in_review"
     response = client.post(
@@ -146,12 +140,7 @@ def test_supervisor_records_the_referral_outcome(api, supervisor, case_manager, 
 
 
 @pytest.fixture
-def records(person, case_manager, draft):
-    from plans import services
-
-    referral = services.record_assessment(
-        actor=case_manager, person=person, assessed_on=MEETING, meets_criteria=False
-    ).referral
+def records(draft, referral):
     return {
         "plans": draft.pk,
         "assessments": referral.assessment_id,

@@ -195,13 +195,6 @@ def test_reassessment_form_names_bad_fields(client_for, case_manager, person, da
     assert not Referral.objects.exists()
 
 
-@pytest.fixture
-def referral(person, case_manager):
-    return services.record_assessment(
-        actor=case_manager, person=person, assessed_on=MEETING, meets_criteria=False
-    ).referral
-
-
 def test_supervisor_queue_review_and_not_eligible_prompt(client_for, supervisor, referral):
     client = client_for(supervisor)
     queue = client.get(reverse("plans:referral-list"))

@@ -220,13 +220,6 @@ def test_assessment_cannot_be_dated_in_the_future(person, case_manager):
     assert not Referral.objects.exists()
 
 
-@pytest.fixture
-def referral(person, case_manager):
-    return services.record_assessment(
-        actor=case_manager, person=person, assessed_on=MEETING, meets_criteria=False
-    ).referral
-
-
 def test_referral_goes_through_review_to_an_outcome(referral, supervisor):
     services.start_referral_review(actor=supervisor, referral=referral)
     decided = services.record_referral_outcome(
