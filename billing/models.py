@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from billing.rules import explain_units
 from contacts.models import TimeEntry
 from people.models import Person
 from people.querysets import NOTHING, ScopedQuerySet, person_scope
@@ -286,6 +287,14 @@ class BillLine(models.Model):
 
     def __str__(self):
         return f"{self.service_date}: {self.minutes} min, {self.units} units"
+
+    @property
+    def unit_math(self) -> str:
+        return explain_units(
+            minutes=self.minutes,
+            previously_billed_minutes=self.previously_billed_minutes,
+            rule=self.rule,
+        )
 
 
 class ExcludedEntry(models.Model):

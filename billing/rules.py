@@ -37,6 +37,25 @@ def new_units(*, minutes: int, previously_billed_minutes: int, rule: str) -> int
     return max(units_for(previously_billed_minutes + minutes, rule) - before, 0)
 
 
+def explain_units(*, minutes: int, previously_billed_minutes: int, rule: str) -> str:
+    """The unit math of one day in words, as the bill detail and statements show it."""
+    total = minutes + previously_billed_minutes
+    whole, remainder = divmod(total, UNIT_MINUTES)
+    units = units_for(total, rule)
+    if rule == EIGHT_MINUTE:
+        why = "a remainder of 8 minutes or more counts" if remainder >= 8 else "under 8 dropped"
+    else:
+        why = "whole units only"
+    text = f"{total} min = {whole} x 15 + {remainder}: {units} units ({why})"
+    if previously_billed_minutes:
+        before = units_for(previously_billed_minutes, rule)
+        text += (
+            f"; {before} already billed for {previously_billed_minutes} min, "
+            f"so {units - before} new"
+        )
+    return text
+
+
 def payer_for(*, private_insurance: bool, medicaid: bool) -> str:
     """Private insurance pays first, then Medicaid, else the family (rule 4)."""
     if private_insurance:

@@ -1,0 +1,151 @@
+"""Pages of billing: runs, generation with progress, run review, bills, finalize, downloads.
+
+Reimbursement officers generate and finalize; supervisors of the program
+read; DMH reviewers read everything; case managers get 403. Runs and bills
+outside the user's program are 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from billing import selectors, services
+from billing.claims import build_837p
+from billing.exports import run_csv
+from billing.forms import FinalizeForm, GenerateForm
+from billing.models import Bill, BillingRun
+from billing.statements import statement_pdf
+from people.audit import log_access
+from tcm.decorators import role_required
+from tcm.roles import Role
+
+OFFICER = Role.REIMBURSEMENT_OFFICER
+READERS = (Role.REIMBURSEMENT_OFFICER, Role.SUPERVISOR)
+
+
+def _run(request, pk) -> BillingRun:
+    runs = BillingRun.objects.visible_to(request.user).select_related("regional_program")
+    return get_object_or_404(runs, pk=pk)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@require_GET
+@role_required(*READERS, reviewers_may_read=True)
+def run_list(request):
+    context = {
+        "runs": selectors.runs_for(request.user),
+        "form": GenerateForm(),
+        "can_generate": request.user.role == OFFICER,
+    }
+    return render(request, "billing/run_list.html", context)
+
+
+@require_http_methods(["POST"])
+@role_required(OFFICER)
+def run_generate(request):
+    form = GenerateForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.start_generation(
+                month=form.cleaned_data["month"],
+                regional_program=request.user.regional_program,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("billing:run-detail", pk=run.pk)
+    context = {"runs": selectors.runs_for(request.user), "form": form, "can_generate": True}
+    return render(request, "billing/run_list.html", context, status=400)
+
+
+@require_GET
+@role_required(*READERS, reviewers_may_read=True)
+def run_detail(request, pk):
+    run = _run(request, pk)
+    if request.htmx and request.GET.get("progress"):
+        response = render(request, "billing/_run_progress.html", {"run": run})
+        if run.status != BillingRun.Status.GENERATING:
+            response["HX-Refresh"] = "true"  # done: reload to show the bills
+        return response
+    context = {
+        "run": run,
+        "totals": selectors.totals_by_payer(run),
+        "bills": selectors.run_bills(run),
+        "excluded": selectors.run_excluded(run),
+        "can_finalize": request.user.role == OFFICER and run.status == BillingRun.Status.DRAFT,
+    }
+    return render(request, "billing/run_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(OFFICER)
+def run_finalize(request, pk):
+    run = _run(request, pk)
+    form = FinalizeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finalize_run(run=run, actor=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{run} is finalized; its time is frozen.")
+            return redirect("billing:run-detail", pk=run.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "billing/run_finalize.html", {"run": run, "form": form}, status=status)
+
+
+def _download(content, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _run_filename(run: BillingRun, extension: str) -> str:
+    return f"bills-{run.regional_program.code}-{run.month:%Y-%m}-{run.kind}-{run.pk}.{extension}"
+
+
+@require_GET
+@role_required(*READERS, reviewers_may_read=True)
+def run_csv_download(request, pk):
+    run = _run(request, pk)
+    return _download(run_csv(run), _run_filename(run, "csv"), "text/csv; charset=utf-8")
+
+
+@require_GET
+@role_required(*READERS, reviewers_may_read=True)
+def run_837p_download(request, pk):
+    run = _run(request, pk)
+    text = build_837p(run)
+    if text is None:
+        raise Http404("This run has no Medicaid or insurance claims.")
+    return _download(text, _run_filename(run, "837p.txt"), "text/plain; charset=utf-8")
+
+
+def _bill(request, pk) -> Bill:
+    return get_object_or_404(selectors.bills_with_lines(request.user), pk=pk)
+
+
+@require_GET
+@role_required(*READERS, reviewers_may_read=True)
+def bill_detail(request, pk):
+    bill = _bill(request, pk)
+    log_access(request, bill.person, "billing:bill-detail")
+    return render(request, "billing/bill_detail.html", {"bill": bill, "run": bill.run})
+
+
+@require_GET
+@role_required(*READERS, reviewers_may_read=True)
+def bill_pdf(request, pk):
+    bill = _bill(request, pk)
+    if bill.payer_type != Bill.PayerType.SELF_PAY:
+        raise Http404("Statements are for self-pay bills; claims go in the 837P file.")
+    log_access(request, bill.person, "billing:bill-pdf")
+    filename = f"statement-{bill.month:%Y-%m}-{bill.pk}.pdf"
+    return _download(statement_pdf(bill), filename, "application/pdf")
