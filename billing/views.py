@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from billing import selectors, services
@@ -20,6 +21,7 @@ from billing.statements import statement_pdf
 from people.audit import log_access
 from tcm.decorators import role_required
 from tcm.roles import Role
+from tcm.views import program_staff
 
 OFFICER = Role.REIMBURSEMENT_OFFICER
 READERS = (Role.REIMBURSEMENT_OFFICER, Role.SUPERVISOR)
@@ -42,6 +44,8 @@ def run_list(request):
         "runs": selectors.runs_for(request.user),
         "form": GenerateForm(),
         "can_generate": request.user.role == OFFICER,
+        # Unqualified staff explain most excluded time, so officers see them here.
+        "staff": program_staff(request.user, timezone.localdate()),
     }
     return render(request, "billing/run_list.html", context)
 
@@ -88,7 +92,7 @@ def run_detail(request, pk):
 @role_required(OFFICER)
 def run_finalize(request, pk):
     run = _run(request, pk)
-    form = FinalizeForm(request.POST or None)
+    form = FinalizeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.finalize_run(run=run, actor=request.user)

@@ -16,9 +16,10 @@ from tcm.roles import Role
 SUMMARY_SECONDS = 60
 
 # Case managers work from the worklist, supervisors from the compliance dashboard.
-COMPLIANCE_LANDINGS = {
+LANDINGS = {
     Role.CASE_MANAGER: "compliance:worklist",
     Role.SUPERVISOR: "compliance:dashboard",
+    Role.REIMBURSEMENT_OFFICER: "billing:run-list",
 }
 
 
@@ -34,13 +35,11 @@ def healthz(request):
 @require_GET
 def home(request):
     """Send each role to its landing page (SPEC.md section 1)."""
-    if request.user.role in COMPLIANCE_LANDINGS:
-        return redirect(COMPLIANCE_LANDINGS[request.user.role])
+    if request.user.role in LANDINGS:
+        return redirect(LANDINGS[request.user.role])
     today = timezone.localdate()
     context = {"today": today, **_summary(request.user, today)}
     role = request.user.role
-    if role == Role.REIMBURSEMENT_OFFICER:
-        context["staff"] = _program_staff(request.user, today)
     template = f"tcm/home_{role or 'none'}.html"
     return render(request, template, context)
 
@@ -71,7 +70,7 @@ def _summary(user, today) -> dict:
     return summary
 
 
-def _program_staff(user, today):
+def program_staff(user, today):
     """Case managers of the user's program with today's qualification verdict."""
     managers = (
         User.objects.with_role(Role.CASE_MANAGER)
