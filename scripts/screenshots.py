@@ -83,8 +83,10 @@ def login(page: Page, username: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def shoot(page: Page, name: str) -> None:
-    page.screenshot(path=OUT / f"{name}.png")
+def shoot(page: Page, name: str, height: int = VIEWPORT["height"]) -> None:
+    """The top `height` pixels of the page: enough to show what the page is for."""
+    clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
+    page.screenshot(path=OUT / f"{name}.png", clip=clip, full_page=True)
     print(f"docs/screenshots/{name}.png: {page.url}")
 
 
@@ -94,7 +96,7 @@ def take(page: Page) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Caseload").click()
     page.locator("#person-results tbody a").first.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    shoot(page, "person-record")
+    shoot(page, "person-record", height=1500)  # down to the timeline
 
     login(page, "sup.hrc")
     shoot(page, "dashboard")
