@@ -8,3 +8,6 @@ DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bench.urls"
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # what production runs with (tcm/settings.py)
+# Bounded in time: a request still running when wrk stops cannot keep PostgreSQL
+# busy for long after its server is gone.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=20000"
