@@ -1,0 +1,46 @@
+"""bench/results.md says what was measured, including what could not be."""
+
+from bench.report import report
+
+RESULTS = {
+    "persons": 1000,
+    "cpus": 2,
+    "connections": 10,
+    "load_seconds": 10,
+    "load_average_at_start": 1.5,
+    "generate": {"rows": 88000, "seconds": 3.1},
+    "jobs": [
+        {
+            "job": "evaluate_compliance",
+            "available": True,
+            "runs": [{"run": "first", "seconds": 2.0, "queries": 16}],
+            "rows": 1500,
+            "rss_growth_mb": 10.0,
+        },
+        {"job": "generate_bills", "available": False, "why": "not available: no module"},
+    ],
+    "floors": [{"floor": "evaluate_compliance", "seconds": 0.5, "result": 1500}],
+    "load": [
+        {"target": "bare view GET", "user": "cm", "method": "GET", "available": True,
+         "p50_ms": 10.0, "p95_ms": 20.0, "rps": 200.0, "errors": 0},
+        {"target": "worklist", "user": "cm", "method": "GET", "available": True,
+         "p50_ms": 30.0, "p95_ms": 50.0, "rps": 100.0, "errors": 0},
+        {"target": "contact POST", "user": "cm", "method": "POST", "available": False,
+         "why": "no answer within 10 s"},
+    ],
+}  # fmt: skip
+
+
+def test_job_rows_carry_the_ratio_to_the_floor():
+    assert "| evaluate_compliance | first | 2.0 | 16 | 0.5 | 4.0 | 1500 | 10.0 |" in report(RESULTS)
+
+
+def test_pages_are_compared_with_the_bare_view_of_the_same_method():
+    assert "| worklist | cm | 30.0 | 50.0 | 100.0 | 2.5 | 0.50 | 0 |" in report(RESULTS)
+
+
+def test_what_could_not_be_measured_says_why():
+    text = report(RESULTS)
+    assert "not available: no module" in text
+    assert "no answer within 10 s" in text
+    assert "`make bench BENCH_PERSONS=1000`" in text
