@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from tcm.env import env_bool, env_choice, env_int, env_list, env_str
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "csp",
     "tcm",
     "people",
     "plans",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -258,6 +261,25 @@ TCM_INITIAL_PLAN_DAYS = env_int("TCM_INITIAL_PLAN_DAYS", 30)
 TCM_REFERRAL_DAYS = env_int("TCM_REFERRAL_DAYS", 30)
 # How many months back a compliance run re-judges monthly and quarterly periods.
 TCM_COMPLIANCE_LOOKBACK_MONTHS = env_int("TCM_COMPLIANCE_LOOKBACK_MONTHS", 12)
+
+# --- Content Security Policy ---------------------------------------------------------
+# No inline script or style anywhere (docs/conventions.md): our own JavaScript is in
+# static/js, htmx comes from django-htmx, the API docs load Swagger UI from the sidecar
+# package and their init script from its own URL (SpectacularSwaggerSplitView).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the admin's and Swagger UI's icons are data: URLs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Security (production) -----------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
