@@ -203,7 +203,9 @@ def person_close(request, pk):
     """Close the case, after saying plainly what closing does and does not do."""
     person = _visible_person(request, pk)
     episode = person.episodes.filter(closed_on__isnull=True).first()
-    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    # A D&E referral found "not eligible" links here with ?reason=ineligible preselected.
+    initial = {"closed_on": timezone.localdate(), "closure_reason": request.GET.get("reason", "")}
+    form = CloseForm(request.POST or None, initial=initial)
     if _submitted(request, form, services.close_case, person=person):
         messages.success(request, f"The case of {person.full_name} is closed.")
         return redirect(person)

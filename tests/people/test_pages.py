@@ -289,6 +289,12 @@ def test_close_page_explains_what_closing_does(client_for, person):
     assert b"Nothing is deleted" in response.content
 
 
+def test_close_page_preselects_the_reason_a_referral_outcome_links_with(client_for, person):
+    path = url("people:person-close", person) + "?reason=ineligible"
+    response = client_for(person.case_manager).get(path)
+    assert response.context["form"]["closure_reason"].value() == "ineligible"
+
+
 def test_refuse_close_reopen_round_trip_through_the_pages(client_for, person):
     client = client_for(person.case_manager)
     closed = client.post(
