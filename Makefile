@@ -28,6 +28,8 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/bandit -q -r tcm people plans contacts compliance billing -x "*/migrations/*" --severity-level medium
+	./scripts/audit.sh
 
 BENCH_PERSONS ?= 10000
 bench: $(VENV)/.installed-dev
