@@ -14,6 +14,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -35,6 +37,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 # The coverage phase sends every boundary case of every field whatever max_examples
 # says (minutes per run on two cores); it runs only when asked for a long hunt.
 schema.config.phases.coverage.enabled = EXAMPLES >= 100
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Keep the test's database connection across requests sent straight to WSGI.
+
+    Django closes connections when a request finishes; its test client switches
+    that off, schemathesis's WSGI transport does not, and on PostgreSQL the test's
+    transaction would be gone after the first request.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
