@@ -122,10 +122,22 @@ def run_all() -> list[dict]:
         try:
             results.append(_measure(target, sessions[target.username]))
         finally:
-            server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: workers too
-            server.wait(timeout=30)
+            _stop(server)
         print(json.dumps(results[-1]), flush=True)
     return results
+
+
+def _stop(server):
+    """Quick shutdown (SIGINT); threads stuck in a slow page get SIGKILL after 10 s.
+
+    Workers whose master is gone exit on their own (gunicorn checks the parent).
+    """
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
 
 
 def _start_server():
