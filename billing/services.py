@@ -32,6 +32,14 @@ BILL_FIELDS = [
 ]
 
 
+def save_record(*, record, actor=None):
+    """Save a coverage, means test or rate after full validation (API writes)."""
+    record.full_clean()
+    with transaction.atomic():
+        record.save()
+    return record
+
+
 def generate_bills(*, month, regional_program, actor=None) -> BillingRun:
     """Open (or reopen) the month's run and generate its bills now, in this process."""
     run = open_run(month=month, regional_program=regional_program, actor=actor)
