@@ -47,6 +47,13 @@ class RecordViewSet(
 ):
     """Create, read and correct; saving goes through the record service (full_clean)."""
 
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        person_id = getattr(record, "person_id", None)
+        if person_id is not None:  # coverage and means tests are part of a person's record
+            log_access(request, person_id, f"api:{self.basename}-detail")
+        return Response(self.get_serializer(record).data)
+
     def perform_create(self, serializer):
         serializer.instance = services.save_record(
             record=serializer.Meta.model(**serializer.validated_data), actor=self.request.user
