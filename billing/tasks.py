@@ -1,12 +1,10 @@
 """Celery tasks of billing: thin, idempotent, one service call each."""
 
-from datetime import timedelta
-
 from celery import shared_task
 from django.utils import timezone
 
 from billing import services
-from tcm.dates import month_start
+from tcm.dates import previous_month
 from tcm.models import RegionalProgram, User
 
 
@@ -24,7 +22,7 @@ def draft_last_month() -> list[int]:
     Programs that already have a run for the month (drafted, being reviewed or
     finalized) are left alone, so a second beat or a retry changes nothing.
     """
-    month = month_start(month_start(timezone.localdate()) - timedelta(days=1))
+    month = previous_month(timezone.localdate())
     programs = RegionalProgram.objects.exclude(billing_runs__month=month)
     return [
         services.start_generation(month=month, regional_program=program).pk for program in programs

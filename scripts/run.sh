@@ -9,6 +9,10 @@ mkdir -p var/celery/queue var/celery/control
 
 "$BIN/python" manage.py migrate --noinput
 "$BIN/python" manage.py seed_demo --persons "${DEMO_PERSONS:-150}"
+# What the nightly and monthly beat jobs would have made by now: findings, and
+# last month's draft bill runs (a finalized month gets a supplemental draft).
+"$BIN/python" manage.py evaluate_compliance
+"$BIN/python" manage.py generate_bills
 
 pids=()
 stop() {

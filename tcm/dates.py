@@ -33,6 +33,11 @@ def quarter_end(day: date) -> date:
     return month_end(date(start.year, start.month + 2, 1))
 
 
+def previous_month(day: date) -> date:
+    """The first day of the month before `day`'s: the month a bill run on the 1st covers."""
+    return month_start(month_start(day) - timedelta(days=1))
+
+
 def next_month(day: date) -> date:
     """First day of the month after `day`'s month."""
     return month_end(day) + timedelta(days=1)

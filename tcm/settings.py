@@ -150,6 +150,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
 AXES_ENABLE_ADMIN = False  # its admin deletes attempts; unlocking is the command above
 # Idle timeout: every request pushes the expiry forward, so a session dies after
 # this many minutes without activity (45 CFR 164.312(a)(2)(iii), automatic logoff).

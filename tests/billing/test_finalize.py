@@ -114,6 +114,13 @@ def test_generate_bills_command_drafts_each_program(person, rate, other_region, 
     assert BillingRun.objects.count() == 2
 
 
+def test_generate_bills_command_bills_last_month_by_default(person, rate, capsys):
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    call_command("generate_bills", region="HRC")
+    assert BillingRun.objects.get().month == last_month
+    assert f"HRC {last_month:%B %Y}: regular run draft" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

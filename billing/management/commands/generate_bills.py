@@ -1,12 +1,13 @@
-"""`manage.py generate_bills --month YYYY-MM [--region CODE]`: draft a month's bills now."""
+"""`manage.py generate_bills [--month YYYY-MM] [--region CODE]`: draft a month's bills now."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from billing.rules import money
 from billing.services import generate_bills
-from tcm.dates import parse_month
+from tcm.dates import parse_month, previous_month
 from tcm.models import RegionalProgram
 
 
@@ -14,12 +15,12 @@ class Command(BaseCommand):
     help = "Generate (or regenerate) the draft bill run of a month, for one program or all."
 
     def add_arguments(self, parser):
-        parser.add_argument("--month", required=True, help="The month to bill, YYYY-MM.")
+        parser.add_argument("--month", help="The month to bill, YYYY-MM; last month if omitted.")
         parser.add_argument("--region", help="A regional program code; all programs if omitted.")
 
     def handle(self, *args, month, region, **options):
         try:
-            month = parse_month(month)
+            month = parse_month(month) if month else previous_month(timezone.localdate())
         except ValueError as error:
             raise CommandError(f"--month: {error}") from None
         programs = RegionalProgram.objects.order_by("code")
