@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from billing import selectors, services
-from billing.claims import build_837p
+from billing.claims import build_837p, claim_bills
 from billing.exports import run_csv
 from billing.forms import FinalizeForm, GenerateForm
 from billing.models import Bill, BillingRun
 from billing.statements import statement_pdf
-from people.audit import log_access
+from people.audit import log_access, log_export
 from tcm.decorators import role_required
 from tcm.roles import Role
 from tcm.views import program_staff
@@ -119,6 +119,7 @@ def _run_filename(run: BillingRun, extension: str) -> str:
 @role_required(*READERS, reviewers_may_read=True)
 def run_csv_download(request, pk):
     run = _run(request, pk)
+    log_export(request, run.bills.values_list("person_id", flat=True), "billing:run-csv")
     return _download(run_csv(run), _run_filename(run, "csv"), "text/csv; charset=utf-8")
 
 
@@ -129,6 +130,7 @@ def run_837p_download(request, pk):
     text = build_837p(run)
     if text is None:
         raise Http404("This run has no Medicaid or insurance claims.")
+    log_export(request, claim_bills(run).values_list("person_id", flat=True), "billing:run-837p")
     return _download(text, _run_filename(run, "837p.txt"), "text/plain; charset=utf-8")
 
 

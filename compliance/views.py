@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from compliance import selectors, services
 from compliance.forms import AcknowledgeForm, FindingFilterForm
 from compliance.models import Finding
-from people.audit import log_access
+from people.audit import log_access, log_export
 from tcm.decorators import role_required
 from tcm.roles import Role
 
@@ -96,6 +96,7 @@ def csv_safe(value) -> str:
 @role_required(*READERS, reviewers_may_read=True)
 def finding_csv(request):
     _, findings = _filtered_findings(request)
+    log_export(request, findings.values_list("person_id", flat=True), "compliance:finding-csv")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="findings.csv"'
     writer = csv.writer(response)

@@ -166,6 +166,9 @@ def test_downloads(client_for, reimbursement_officer, person, rate, region):
     assert "attachment" in claims["Content-Disposition"]
     csv = client.get(reverse("billing:run-csv", args=[run.pk]))
     assert csv.content.startswith(b"run,month")
+    # Each export is a view of every person in it: one access-log row per person.
+    logged = AccessLog.objects.values_list("person", "view").order_by("view")
+    assert list(logged) == [(person.pk, "billing:run-837p"), (person.pk, "billing:run-csv")]
     medicaid_bill = run.bills.get()
     assert client.get(reverse("billing:bill-pdf", args=[medicaid_bill.pk])).status_code == 404
 

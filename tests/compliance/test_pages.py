@@ -193,6 +193,18 @@ def test_csv_neutralises_formulas(client_for, case_manager):
     assert body.count(b"\n") == 2
 
 
+def test_csv_logs_one_access_per_person_exported(client_for, case_manager):
+    first, second = PersonFactory.create_batch(2, case_manager=case_manager)
+    FindingFactory(person=first)
+    FindingFactory(person=first, period_start=date(2024, 4, 1), period_end=date(2024, 4, 30))
+    FindingFactory(person=second)
+    client_for(case_manager).get(reverse("compliance:finding-csv"))
+    logged = AccessLog.objects.values_list("person", "view")
+    assert sorted(logged) == sorted(
+        [(first.pk, "compliance:finding-csv"), (second.pk, "compliance:finding-csv")]
+    )
+
+
 @pytest.mark.parametrize("name", ["finding-list", "finding-csv"])
 def test_reimbursement_officers_do_not_see_findings(client_for, reimbursement_officer, name):
     assert client_for(reimbursement_officer).get(reverse(f"compliance:{name}")).status_code == 403
