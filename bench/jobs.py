@@ -18,7 +18,6 @@ import os
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 if __name__ == "__main__":
@@ -31,7 +30,7 @@ if __name__ == "__main__":
 from django.db import connection
 from django.utils import timezone
 
-from tcm.dates import month_start
+from tcm.dates import previous_month
 
 FLOORS = Path(__file__).resolve().parent / "floors.sql"
 
@@ -48,7 +47,7 @@ def _generate_bills(today):
     from billing.services import generate_bills
     from tcm.models import RegionalProgram
 
-    month = month_start(month_start(today) - timedelta(days=1))
+    month = previous_month(today)
     regions = list(RegionalProgram.objects.order_by("code"))
 
     def run():
@@ -63,7 +62,7 @@ JOBS = {"evaluate_compliance": _evaluate_compliance, "generate_bills": _generate
 
 
 def floor_parameters(today) -> dict:
-    last_month = month_start(month_start(today) - timedelta(days=1))
+    last_month = previous_month(today)
     return {"as_of": today, "month": last_month}
 
 
