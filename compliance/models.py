@@ -40,11 +40,21 @@ class Finding(Undeletable):
     period_end = models.DateField()
     due_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
-    explanation = models.TextField(help_text="Plain-language reason, naming the rule and source.")
     evidence = models.JSONField(default=dict, blank=True, help_text="What the engine looked at.")
     citation = models.CharField(max_length=250)
     detected_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
+    met_by_record_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Id of the record that met the requirement (see the rule)."
+    )
+    evaluation = models.ForeignKey(
+        "EvaluationRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="changed_findings",
+        help_text="The evaluation that last opened, reopened, refreshed or resolved it.",
+    )
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -84,6 +94,17 @@ class Finding(Undeletable):
         return (
             f"{self.get_rule_display()} for {self.person}, {self.period_start} to {self.period_end}"
         )
+
+    @property
+    def explanation(self) -> str:
+        """Plain-language reason naming the rule and its source, said from the evidence.
+
+        Derived, not stored: the engine writes findings in bulk SQL, and the
+        words follow the rule's wording as it is now.
+        """
+        from compliance.rules import RULES  # the rules are built on these models
+
+        return RULES[self.rule].explain(self)
 
     @property
     def is_acknowledged(self) -> bool:

@@ -4,7 +4,9 @@ Each rule answers two questions for an as-of date, each in one query whatever
 the number of persons:
 
 - `unmet(as_of)`: which (person, period) pairs in scope have ended without the
-  requirement being met, as `Due` rows (person, period, due date, evidence);
+  requirement being met, as a values queryset of `DUE_FIELDS` (person, period,
+  due date, evidence as JSON built in SQL), which the engine copies into
+  findings without reading it into Python;
 - `satisfying(person=, start=, end=)`: the records that meet the requirement
   for one period. The arguments may be `OuterRef`s, so the engine asks "is
   this open finding met now?" for every open finding in one query; `unmet`
@@ -15,17 +17,15 @@ open on its first and its last day; the rules without a calendar period judge
 persons whose case is open on the as-of date.
 """
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, DateField, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, JSONObject
 
 from compliance.models import Rule
 from compliance.periods import (
     Period,
-    anniversary,
     earliest_on_time,
     ended_months,
     ended_quarters,
@@ -33,20 +33,13 @@ from compliance.periods import (
 from contacts.models import Contact
 from people.models import CaseEpisode, Person
 from plans.models import NeedsAssessment, Plan, Referral
+from tcm.sql import AddDays, Anniversary
 
 PR0039 = "Mississippi DMH Provider Bulletin PR0039 (IDD Targeted Case Management, 1915(i))"
 APPROVED_PLAN_STATUSES = (Plan.Status.ACTIVE, Plan.Status.SUPERSEDED)
 
-
-@dataclass(frozen=True)
-class Due:
-    """A requirement whose period ended unmet: the makings of one finding."""
-
-    person_id: int
-    period_start: date
-    period_end: date
-    due_date: date
-    evidence: dict = field(default_factory=dict, compare=False)
+# The columns of `unmet`, in this order: what a finding is made of.
+DUE_FIELDS = ("person_id", "period_start", "period_end", "due_date", "evidence")
 
 
 def open_throughout(start, end, person_ref="pk"):
@@ -110,20 +103,22 @@ class ContactRule:
             .order_by()
         )
 
-    def unmet(self, as_of: date) -> list[Due]:
+    def unmet(self, as_of: date):
         parts = [
             self.outcomes(period)
             .filter(met=False)
-            .values_list("pk", "period_start", "period_end", "contacts_in_period")
+            .values(
+                person_id=F("pk"),
+                period_start=F("period_start"),
+                period_end=F("period_end"),
+                due_date=F("period_end"),
+                evidence=JSONObject(contacts_in_period=F("contacts_in_period")),
+            )
             for period in self.periods(as_of)
         ]
         if not parts:
-            return []
-        rows = parts[0].union(*parts[1:], all=True)
-        return [
-            Due(pk, start, end, end, {"contacts_in_period": recorded})
-            for pk, start, end, recorded in rows
-        ]
+            return Person.objects.none().values(*DUE_FIELDS)
+        return parts[0].union(*parts[1:], all=True)
 
     def rates(self, periods: list[Period], persons) -> list[tuple]:
         """(case manager id, period start, persons in scope, persons who met it), one query."""
@@ -136,8 +131,8 @@ class ContactRule:
         ]
         return list(parts[0].union(*parts[1:], all=True)) if parts else []
 
-    def explain(self, due: Due) -> str:
-        recorded = due.evidence.get("contacts_in_period", 0)
+    def explain(self, finding) -> str:
+        recorded = finding.evidence.get("contacts_in_period", 0)
         looked_at = (
             f"{recorded} contact{'s' if recorded != 1 else ''} recorded, none qualifying"
             if recorded
@@ -145,7 +140,7 @@ class ContactRule:
         )
         return (
             f"{self.rule.label}: needs {self.requirement} between "
-            f"{due.period_start:%B %-d, %Y} and {due.period_end:%B %-d, %Y}; "
+            f"{finding.period_start:%B %-d, %Y} and {finding.period_end:%B %-d, %Y}; "
             f"{looked_at}. Source: {self.citation}."
         )
 
@@ -193,15 +188,26 @@ class CycleRule:
 
     rule: Rule
     citation: str
-    record: str  # the kind of record that meets the rule, named in the evidence
-    fields: tuple[str, ...]
+    record: str  # the kind of record that meets the rule
     person_ref = "pk"
 
-    def unmet(self, as_of: date) -> list[Due]:
-        rows = self.late(as_of).filter(open_on(as_of, self.person_ref)).order_by()
-        return [self.due(row) for row in rows.values(*self.fields)]
+    def unmet(self, as_of: date):
+        """`DUE_FIELDS` of each late cycle; the period ends, and falls due, at `due_date`."""
+        late = self.late(as_of).filter(open_on(as_of, self.person_ref)).order_by()
+        if self.person_ref != "person_id":
+            late = late.annotate(person_id=F(self.person_ref))
+        return late.values(
+            "person_id",
+            period_start=self.base(),
+            period_end=self.due_date(),
+            due_date=self.due_date(),
+            evidence=self.evidence(),
+        )
 
-    def explain(self, due: Due) -> str:
+    def due_date(self):
+        return Anniversary(self.base())
+
+    def explain(self, finding) -> str:
         raise NotImplementedError
 
 
@@ -212,7 +218,6 @@ class AnnualPlanReview(CycleRule):
     record = "plan"
     # 42 CFR 441.725(c): the person-centered service plan is reviewed at least every 12 months.
     citation = f"{PR0039}; 42 CFR 441.725(c): the plan is revised at least every 12 months"
-    fields = ("pk", "active_plan_id", "active_plan_version", "active_meeting_date")
 
     def with_cycle(self, persons, as_of):
         """Annotate each person's active plan: id, version and meeting date (the base)."""
@@ -228,22 +233,23 @@ class AnnualPlanReview(CycleRule):
             active_meeting_date__lt=earliest_on_time(as_of)
         )
 
-    def due(self, row) -> Due:
-        base = row["active_meeting_date"]
-        evidence = {"plan_id": row["active_plan_id"], "plan_version": row["active_plan_version"]}
-        return Due(row["pk"], base, anniversary(base), anniversary(base), evidence)
+    def base(self):
+        return F("active_meeting_date")
+
+    def evidence(self):
+        return JSONObject(plan_id="active_plan_id", plan_version="active_plan_version")
 
     def satisfying(self, *, person, start, end):
         return Plan.objects.filter(
             person_id=person, status__in=APPROVED_PLAN_STATUSES, meeting_date__gt=start
         )
 
-    def explain(self, due):
+    def explain(self, finding):
         return (
             f"{self.rule.label}: the active plan of services and supports "
-            f"(version {due.evidence.get('plan_version')}) was made at the meeting of "
-            f"{due.period_start:%B %-d, %Y} and fell due for revision on "
-            f"{due.due_date:%B %-d, %Y}. Source: {self.citation}."
+            f"(version {finding.evidence.get('plan_version')}) was made at the meeting of "
+            f"{finding.period_start:%B %-d, %Y} and fell due for revision on "
+            f"{finding.due_date:%B %-d, %Y}. Source: {self.citation}."
         )
 
 
@@ -254,7 +260,6 @@ class AnnualReassessment(CycleRule):
     record = "assessment"
     # 42 CFR 441.715(d): 1915(i) needs-based criteria are re-evaluated at least every 12 months.
     citation = f"{PR0039}; 42 CFR 441.715(d): reassessment at least every 12 months"
-    fields = ("pk", "episode_opened_on", "last_assessed_on")
 
     def with_cycle(self, persons, as_of):
         """Annotate the current episode's opening, the last reassessment since, and the base."""
@@ -273,26 +278,26 @@ class AnnualReassessment(CycleRule):
             reassessment_base__lt=earliest_on_time(as_of)
         )
 
-    def due(self, row) -> Due:
-        base = row["last_assessed_on"] or row["episode_opened_on"]
-        evidence = {
-            "last_assessed_on": _iso(row["last_assessed_on"]),
-            "episode_opened_on": _iso(row["episode_opened_on"]),
-        }
-        return Due(row["pk"], base, anniversary(base), anniversary(base), evidence)
+    def base(self):
+        return F("reassessment_base")
+
+    def evidence(self):
+        return JSONObject(
+            last_assessed_on="last_assessed_on", episode_opened_on="episode_opened_on"
+        )
 
     def satisfying(self, *, person, start, end):
         return NeedsAssessment.objects.filter(person_id=person, assessed_on__gt=start)
 
-    def explain(self, due):
+    def explain(self, finding):
         since = (
-            f"the last needs-based reassessment, of {due.period_start:%B %-d, %Y}"
-            if due.evidence.get("last_assessed_on")
-            else f"the case opened on {due.period_start:%B %-d, %Y} with no reassessment since"
+            f"the last needs-based reassessment, of {finding.period_start:%B %-d, %Y}"
+            if finding.evidence.get("last_assessed_on")
+            else f"the case opened on {finding.period_start:%B %-d, %Y} with no reassessment since"
         )
         return (
             f"{self.rule.label}: a needs-based reassessment was due on "
-            f"{due.due_date:%B %-d, %Y}, one year after {since}. Source: {self.citation}."
+            f"{finding.due_date:%B %-d, %Y}, one year after {since}. Source: {self.citation}."
         )
 
 
@@ -302,7 +307,6 @@ class InitialPlan(CycleRule):
     rule = Rule.INITIAL_PLAN
     record = "plan"
     citation = f"{PR0039}: a plan of services and supports soon after the case opens"
-    fields = ("pk", "episode_opened_on")
 
     def late(self, as_of):
         current = CaseEpisode.objects.filter(person_id=OuterRef("pk")).open_on(as_of)
@@ -321,21 +325,25 @@ class InitialPlan(CycleRule):
             )
         )
 
-    def due(self, row) -> Due:
-        opened = row["episode_opened_on"]
-        deadline = opened + timedelta(days=settings.TCM_INITIAL_PLAN_DAYS)
-        return Due(row["pk"], opened, deadline, deadline, {"episode_opened_on": _iso(opened)})
+    def base(self):
+        return F("episode_opened_on")
+
+    def due_date(self):
+        return AddDays(self.base(), settings.TCM_INITIAL_PLAN_DAYS)
+
+    def evidence(self):
+        return JSONObject(episode_opened_on="episode_opened_on")
 
     def satisfying(self, *, person, start, end):
         return Plan.objects.filter(
             person_id=person, status__in=APPROVED_PLAN_STATUSES, meeting_date__gte=start
         )
 
-    def explain(self, due):
+    def explain(self, finding):
         return (
             f"{self.rule.label}: the case opened on "
-            f"{due.period_start:%B %-d, %Y} and no plan of services and supports was active "
-            f"by {due.due_date:%B %-d, %Y}. Source: {self.citation}."
+            f"{finding.period_start:%B %-d, %Y} and no plan of services and supports was active "
+            f"by {finding.due_date:%B %-d, %Y}. Source: {self.citation}."
         )
 
 
@@ -345,33 +353,32 @@ class ReferralOutcome(CycleRule):
     rule = Rule.DE_REFERRAL_PENDING
     record = "referral"
     citation = f"{PR0039}: secondary review by the regional Diagnostic and Evaluation team"
-    fields = ("person_id", "pk", "referred_on")
     person_ref = "person_id"
 
     def late(self, as_of):
         deadline = as_of - timedelta(days=settings.TCM_REFERRAL_DAYS)
         return Referral.objects.filter(outcome_on__isnull=True, referred_on__lt=deadline)
 
-    def due(self, row) -> Due:
-        referred = row["referred_on"]
-        deadline = referred + timedelta(days=settings.TCM_REFERRAL_DAYS)
-        return Due(row["person_id"], referred, deadline, deadline, {"referral_id": row["pk"]})
+    def base(self):
+        return F("referred_on")
+
+    def due_date(self):
+        return AddDays(self.base(), settings.TCM_REFERRAL_DAYS)
+
+    def evidence(self):
+        return JSONObject(referral_id="pk")
 
     def satisfying(self, *, person, start, end):
         return Referral.objects.filter(
             person_id=person, referred_on=start, outcome_on__isnull=False
         )
 
-    def explain(self, due):
+    def explain(self, finding):
         return (
             f"{self.rule.label}: the referral to the Diagnostic and "
-            f"Evaluation team on {due.period_start:%B %-d, %Y} had no outcome by "
-            f"{due.due_date:%B %-d, %Y}. Source: {self.citation}."
+            f"Evaluation team on {finding.period_start:%B %-d, %Y} had no outcome by "
+            f"{finding.due_date:%B %-d, %Y}. Source: {self.citation}."
         )
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 RULES = {

@@ -1,27 +1,31 @@
 """The business actions of compliance: evaluate the rules, acknowledge a finding.
 
 `evaluate_compliance` is the engine's one entry point (nightly task, the
-supervisor's "evaluate now", `manage.py evaluate_compliance`). It runs a fixed
-number of queries whatever the number of persons: one per rule for what is
-unmet, one for the findings already on file, one that asks every open finding
-whether its requirement is met now, then bulk writes with history.
+supervisor's "evaluate now", `manage.py evaluate_compliance`). It is set-based
+from end to end, so its time follows the SQL and its memory stays flat
+whatever the number of persons: the unmet requirements of every rule are
+copied into a temporary table of dues, findings are reopened, refreshed and
+opened from it in three statements, open findings met now are resolved in
+one, and the history of every finding the run touched is copied in SQL
+(tcm.history). No finding is read into Python.
 """
 
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import BigIntegerField, Case, OuterRef, Q, Subquery, When
+from django.db import connection, models, transaction
+from django.db.models import BigIntegerField, Case, OuterRef, Subquery, When
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from compliance.models import EvaluationRun, Finding
-from compliance.rules import RULES, Due
+from compliance.rules import DUE_FIELDS, RULES
+from tcm.history import record_history
 
 # Any constant: two evaluations at once queue on this PostgreSQL advisory lock.
 EVALUATION_LOCK = 6_104_2026
-REFRESHED_FIELDS = ["status", "resolved_at", "due_date", "explanation", "evidence", "citation"]
 CHANGE_REASON = "compliance evaluation"
+DUES = "compliance_evaluation_due"  # temporary table, one per connection
+KEY = ("rule", "person_id", "period_start", "period_end")
 
 
 def evaluate_compliance(*, as_of: date | None = None, actor=None) -> EvaluationRun:
@@ -35,24 +39,20 @@ def evaluate_compliance(*, as_of: date | None = None, actor=None) -> EvaluationR
         _take_lock()
         now = timezone.now()
         run = EvaluationRun.objects.create(as_of=as_of, started_at=now, requested_by=actor)
-        dues = {
-            (rule.rule.value, due.person_id, due.period_start, due.period_end): due
-            for rule in RULES.values()
-            for due in rule.unmet(as_of)
-        }
-        known = _findings_on_file(dues)
-        created = _open_new(dues, known, now)
-        reopened, refreshed = _refresh_known(dues, known)
-        resolved = _resolve_met(now)
-        bulk_update_with_history(
-            reopened + refreshed + resolved,
-            Finding,
-            REFRESHED_FIELDS,
-            default_change_reason=CHANGE_REASON,
+        with connection.cursor() as cursor:
+            _collect_dues(cursor, as_of)
+            run.reopened_count = _reopen(cursor, run)
+            _refresh(cursor, run)
+            run.opened_count = _open_new(cursor, run, now)
+            cursor.execute(f"DROP TABLE {DUES}")
+        run.resolved_count = _resolve_met(run, now)
+        changed = Finding.objects.filter(evaluation=run)
+        record_history(
+            changed.filter(detected_at=now), history_type="+", when=now, reason=CHANGE_REASON
         )
-        run.opened_count = len(created)
-        run.reopened_count = len(reopened)
-        run.resolved_count = len(resolved)
+        record_history(
+            changed.exclude(detected_at=now), history_type="~", when=now, reason=CHANGE_REASON
+        )
         run.open_total = Finding.objects.open().count()
         run.finished_at = timezone.now()
         run.status = EvaluationRun.Status.FINISHED
@@ -66,57 +66,72 @@ def _take_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVALUATION_LOCK])
 
 
-def _findings_on_file(dues: dict) -> dict:
-    """Findings that may share a key with `dues`, plus every open one, in one query."""
-    if not dues:
-        return {}
-    earliest = min(key[2] for key in dues)
-    rows = Finding.objects.filter(Q(status=Finding.Status.OPEN) | Q(period_start__gte=earliest))
-    return {(f.rule, f.person_id, f.period_start, f.period_end): f for f in rows}
+def _collect_dues(cursor, as_of: date) -> None:
+    """Fill the temporary table of dues: one row per unmet (rule, person, period)."""
+    types = {
+        "rule": Finding._meta.get_field("rule"),
+        "citation": Finding._meta.get_field("citation"),
+        "person_id": models.BigIntegerField(),
+        "period_start": models.DateField(),
+        "period_end": models.DateField(),
+        "due_date": models.DateField(),
+        "evidence": Finding._meta.get_field("evidence"),
+    }
+    columns = ", ".join(f"{name} {field.db_type(connection)}" for name, field in types.items())
+    cursor.execute(f"CREATE TEMPORARY TABLE {DUES} ({columns})")
+    for rule in RULES.values():
+        unmet = rule.unmet(as_of)
+        if unmet.query.is_empty():
+            continue
+        sql, params = unmet.query.sql_with_params()
+        cursor.execute(
+            f"INSERT INTO {DUES} ({', '.join(DUE_FIELDS)}, rule, citation) "  # noqa: S608
+            f"SELECT due.*, %s, %s FROM ({sql}) due",
+            [rule.rule.value, rule.citation, *params],
+        )
 
 
-def _open_new(dues: dict, known: dict, now) -> list[Finding]:
-    new = [_finding(key, due, now) for key, due in dues.items() if key not in known]
-    return bulk_create_with_history(new, Finding, default_change_reason=CHANGE_REASON)
+def _matching(finding="compliance_finding"):
+    return " AND ".join(f"{finding}.{column} = due.{column}" for column in KEY)
 
 
-def _finding(key, due: Due, now) -> Finding:
-    rule = RULES[key[0]]
-    return Finding(
-        person_id=due.person_id,
-        rule=rule.rule,
-        period_start=due.period_start,
-        period_end=due.period_end,
-        due_date=due.due_date,
-        explanation=rule.explain(due),
-        evidence=due.evidence,
-        citation=rule.citation,
-        detected_at=now,
+def _reopen(cursor, run) -> int:
+    """Resolved findings unmet again (say, the contact that met it was voided)."""
+    cursor.execute(
+        f"UPDATE compliance_finding SET status = %s, resolved_at = NULL, "  # noqa: S608
+        f"met_by_record_id = NULL, evidence = due.evidence, evaluation_id = %s "
+        f"FROM {DUES} due WHERE {_matching()} AND compliance_finding.status = %s",
+        [Finding.Status.OPEN, run.pk, Finding.Status.RESOLVED],
+    )
+    return cursor.rowcount
+
+
+def _refresh(cursor, run) -> None:
+    """Open findings whose evidence changed (another contact recorded, none qualifying)."""
+    cursor.execute(
+        f"UPDATE compliance_finding SET evidence = due.evidence, "  # noqa: S608
+        f"citation = due.citation, evaluation_id = %s FROM {DUES} due WHERE {_matching()} "
+        f"AND compliance_finding.status = %s AND (compliance_finding.evidence <> due.evidence "
+        f"OR compliance_finding.citation <> due.citation)",
+        [run.pk, Finding.Status.OPEN],
     )
 
 
-def _refresh_known(dues: dict, known: dict) -> tuple[list[Finding], list[Finding]]:
-    """Reopen resolved findings that are unmet again (say, the contact was voided)
-    and refresh the evidence of open ones when it changed."""
-    reopened, refreshed = [], []
-    for key, due in dues.items():
-        finding = known.get(key)
-        if finding is None:
-            continue
-        if finding.status == Finding.Status.RESOLVED:
-            finding.status, finding.resolved_at = Finding.Status.OPEN, None
-            finding.evidence = due.evidence
-            finding.explanation = RULES[finding.rule].explain(due)
-            reopened.append(finding)
-        elif finding.evidence != due.evidence:
-            finding.evidence = due.evidence
-            finding.explanation = RULES[finding.rule].explain(due)
-            refreshed.append(finding)
-    return reopened, refreshed
+def _open_new(cursor, run, now) -> int:
+    columns = (*DUE_FIELDS, "rule", "citation")
+    cursor.execute(
+        f"INSERT INTO compliance_finding ({', '.join(columns)}, status, detected_at, "  # noqa: S608
+        f"evaluation_id, acknowledgement_note) "
+        f"SELECT {', '.join(f'due.{column}' for column in columns)}, %s, %s, %s, '' "
+        f"FROM {DUES} due WHERE NOT EXISTS "
+        f"(SELECT 1 FROM compliance_finding f WHERE {_matching('f')})",
+        [Finding.Status.OPEN, connection.ops.adapt_datetimefield_value(now), run.pk],
+    )
+    return cursor.rowcount
 
 
-def _resolve_met(now) -> list[Finding]:
-    """Open findings whose requirement is met now (a late entry), in one query."""
+def _resolve_met(run, now) -> int:
+    """Open findings whose requirement is met now (a late entry), in one statement."""
     met_by = Case(
         *(
             When(
@@ -135,12 +150,14 @@ def _resolve_met(now) -> list[Finding]:
         ),
         output_field=BigIntegerField(),
     )
-    findings = list(Finding.objects.open().annotate(met_by=met_by).filter(met_by__isnull=False))
-    for finding in findings:
-        finding.status, finding.resolved_at = Finding.Status.RESOLVED, now
-        record = RULES[finding.rule].record
-        finding.evidence = {**finding.evidence, "met_by": {"record": record, "id": finding.met_by}}
-    return findings
+    return (
+        Finding.objects.open()
+        .alias(met_by=met_by)
+        .filter(met_by__isnull=False)
+        .update(
+            status=Finding.Status.RESOLVED, resolved_at=now, met_by_record_id=met_by, evaluation=run
+        )
+    )
 
 
 def acknowledge_finding(*, finding: Finding, actor, note: str) -> Finding:

@@ -17,13 +17,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def finding(person):
-    return FindingFactory(person=person, explanation="Monthly contact: no contact recorded.")
+    return FindingFactory(person=person)
 
 
 @pytest.fixture
 def foreign_finding(other_case_manager):
-    person = PersonFactory(case_manager=other_case_manager)
-    return FindingFactory(person=person, explanation="Somebody else's finding.")
+    person = PersonFactory(case_manager=other_case_manager, last_name="Elsewhere")
+    return FindingFactory(person=person)
 
 
 def _caseload(case_manager, size):
@@ -50,7 +50,7 @@ def test_worklist_lists_overdue_and_due_items(client_for, person, finding, forei
     later_rules = {item.rule for item in response.context["due_later"]}
     assert "monthly_contact" in due_rules
     assert "annual_plan_review" in due_rules | later_rules
-    assert b"Somebody else" not in response.content
+    assert b"Elsewhere" not in response.content
 
 
 def test_worklist_drops_the_monthly_item_once_a_contact_is_logged(client_for, person):
@@ -215,7 +215,7 @@ def test_finding_detail_explains_and_logs_the_access(client_for, person, finding
         reverse("compliance:finding-detail", args=[finding.pk])
     )
     assert response.status_code == 200
-    assert b"Monthly contact: no contact recorded." in response.content
+    assert b"between March 1, 2024 and March 31, 2024; no contact recorded" in response.content
     assert AccessLog.objects.get().view == "finding-detail"
 
 

@@ -18,7 +18,7 @@ class FindingFactory(factory.django.DjangoModelFactory):
     period_start = date(2024, 3, 1)
     period_end = date(2024, 3, 31)
     due_date = date(2024, 3, 31)
-    explanation = "Monthly contact: no contact recorded."
+    evidence = factory.LazyFunction(lambda: {"contacts_in_period": 0})
     citation = "PR0039"
     detected_at = factory.LazyFunction(timezone.now)
 
