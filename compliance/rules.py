@@ -20,7 +20,7 @@ persons whose case is open on the as-of date.
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, JSONObject
 
 from compliance.models import Rule
@@ -228,16 +228,19 @@ class AnnualPlanReview(CycleRule):
             active_meeting_date=Subquery(active.values("meeting_date")[:1]),
         )
 
+    person_ref = "person_id"
+
     def late(self, as_of):
-        return self.with_cycle(Person.objects, as_of).filter(
-            active_meeting_date__lt=earliest_on_time(as_of)
+        """Active plans made too long ago: plain columns, no subquery per person."""
+        return Plan.objects.filter(
+            status=Plan.Status.ACTIVE, meeting_date__lt=earliest_on_time(as_of)
         )
 
     def base(self):
-        return F("active_meeting_date")
+        return F("meeting_date")
 
     def evidence(self):
-        return JSONObject(plan_id="active_plan_id", plan_version="active_plan_version")
+        return JSONObject(plan_id="pk", plan_version="version")
 
     def satisfying(self, *, person, start, end):
         return Plan.objects.filter(
@@ -263,7 +266,11 @@ class AnnualReassessment(CycleRule):
 
     def with_cycle(self, persons, as_of):
         """Annotate the current episode's opening, the last reassessment since, and the base."""
-        current = CaseEpisode.objects.filter(person_id=OuterRef("pk")).open_on(as_of)
+        current = (
+            CaseEpisode.objects.filter(person_id=OuterRef("pk"))
+            .open_on(as_of)
+            .order_by("-opened_on")
+        )
         assessed = NeedsAssessment.objects.filter(
             person_id=OuterRef("pk"),
             assessed_on__gte=OuterRef("episode_opened_on"),
@@ -273,18 +280,29 @@ class AnnualReassessment(CycleRule):
             last_assessed_on=Subquery(assessed.values("assessed_on")[:1]),
         ).annotate(reassessment_base=Coalesce("last_assessed_on", "episode_opened_on"))
 
+    person_ref = "person_id"
+
     def late(self, as_of):
-        return self.with_cycle(Person.objects, as_of).filter(
-            reassessment_base__lt=earliest_on_time(as_of)
+        """Episodes open on `as_of` whose last reassessment since opening (or the opening)
+        is too old. The last reassessment is an aggregate over a join, computed once per
+        episode however often the statement names it (period, due date, evidence)."""
+        since_opening = Q(person__assessments__assessed_on__gte=F("opened_on"))
+        return (
+            CaseEpisode.objects.open_on(as_of)
+            .order_by()
+            .values("person_id", "opened_on")
+            .annotate(
+                last_assessed_on=Max("person__assessments__assessed_on", filter=since_opening)
+            )
+            .annotate(reassessment_base=Coalesce("last_assessed_on", "opened_on"))
+            .filter(reassessment_base__lt=earliest_on_time(as_of))
         )
 
     def base(self):
         return F("reassessment_base")
 
     def evidence(self):
-        return JSONObject(
-            last_assessed_on="last_assessed_on", episode_opened_on="episode_opened_on"
-        )
+        return JSONObject(last_assessed_on="last_assessed_on", episode_opened_on="opened_on")
 
     def satisfying(self, *, person, start, end):
         return NeedsAssessment.objects.filter(person_id=person, assessed_on__gt=start)
@@ -308,31 +326,30 @@ class InitialPlan(CycleRule):
     record = "plan"
     citation = f"{PR0039}: a plan of services and supports soon after the case opens"
 
+    person_ref = "person_id"
+
     def late(self, as_of):
-        current = CaseEpisode.objects.filter(person_id=OuterRef("pk")).open_on(as_of)
+        """Episodes open on `as_of`, opened before the deadline, with no plan since."""
         deadline = as_of - timedelta(days=settings.TCM_INITIAL_PLAN_DAYS)
-        active = Plan.objects.filter(person_id=OuterRef("pk"), status=Plan.Status.ACTIVE)
+        active = Plan.objects.filter(person_id=OuterRef("person_id"), status=Plan.Status.ACTIVE)
+        since_opening = self.satisfying(
+            person=OuterRef("person_id"), start=OuterRef("opened_on"), end=None
+        )
         return (
-            Person.objects.annotate(episode_opened_on=Subquery(current.values("opened_on")[:1]))
-            .filter(episode_opened_on__lt=deadline)
+            CaseEpisode.objects.open_on(as_of)
+            .filter(opened_on__lt=deadline)
             .exclude(Exists(active))
-            .exclude(
-                Exists(
-                    self.satisfying(
-                        person=OuterRef("pk"), start=OuterRef("episode_opened_on"), end=None
-                    )
-                )
-            )
+            .exclude(Exists(since_opening))
         )
 
     def base(self):
-        return F("episode_opened_on")
+        return F("opened_on")
 
     def due_date(self):
         return AddDays(self.base(), settings.TCM_INITIAL_PLAN_DAYS)
 
     def evidence(self):
-        return JSONObject(episode_opened_on="episode_opened_on")
+        return JSONObject(episode_opened_on="opened_on")
 
     def satisfying(self, *, person, start, end):
         return Plan.objects.filter(

@@ -137,10 +137,9 @@ def _annual_counts(persons, today) -> dict:
     for manager_id, n in open_today.values_list("case_manager_id", "n"):
         counts.setdefault(manager_id, {})["open"] = n
     for rule in ANNUAL_RULES:
+        late_persons = RULES[rule].late(today).values(RULES[rule].person_ref)
         late = (
-            RULES[rule]
-            .late(today)
-            .filter(pk__in=persons.filter(open_on(today)).values("pk"))
+            persons.filter(open_on(today), pk__in=late_persons)
             .values("case_manager_id")
             .annotate(n=Count("pk"))
         )
