@@ -108,11 +108,12 @@ def _person_with_open_case(manager, today):
     return Person.objects.filter(case_manager=manager).filter(Exists(open_case)).first()
 
 
-def run_all() -> list[dict]:
+def run_all(on_result=lambda rows: None) -> list[dict]:
     """Run every target against its own gunicorn; a list of result rows.
 
     A fresh server per target: requests still queued when wrk stops (a slow
-    page) must not slow down the next target's measurement.
+    page) must not slow down the next target's measurement. `on_result` is
+    given the rows so far after each target.
     """
     sessions, results = {}, []
     for target in targets(timezone.localdate()):
@@ -124,6 +125,7 @@ def run_all() -> list[dict]:
         finally:
             _stop(server)
         print(json.dumps(results[-1]), flush=True)
+        on_result(results)
     return results
 
 

@@ -5,6 +5,7 @@ from bench/generate.py, then each batch job against its SQL floor
 (bench/jobs.py, bench/floors.sql) and the busiest pages under load
 (bench/load.py). BENCH_REUSE=1 keeps a database that already holds exactly
 BENCH_PERSONS persons (the jobs' "first" run is then not a first run).
+BENCH_STEPS=jobs or BENCH_STEPS=load runs one half only.
 
 The machine is shared, so the results carry the load average seen at the start.
 """
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PERSONS = int(os.environ.get("BENCH_PERSONS", "10000"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tcm_bench")
 REUSE = os.environ.get("BENCH_REUSE") == "1"
+STEPS = os.environ.get("BENCH_STEPS", "jobs,load").split(",")
 
 
 def _prepare_database() -> bool:
@@ -72,16 +74,30 @@ def main():
         "connections": load.CONNECTIONS,
         "load_seconds": load.SECONDS,
         "generate": _generate(),
+        "jobs": [],
+        "floors": [],
+        "load": [],
     }
     today = timezone.localdate()
-    results["jobs"] = [jobs.measure(name) for name in jobs.JOBS]
-    results["floors"] = [jobs.time_floor(n, sql, today) for n, sql in jobs.floors().items()]
-    results["load"] = load.run_all()
-    # results.* is the latest run; results-N.* keeps each size, to see how costs grow with N.
+    # Results are written after every step: a long run cut short still reports what it measured.
+    if "jobs" in STEPS:
+        for name in jobs.JOBS:
+            results["jobs"].append(jobs.measure(name))
+            _write(results)
+        for name, sql in jobs.floors().items():
+            results["floors"].append(jobs.time_floor(name, sql, today))
+            _write(results)
+    if "load" in STEPS:
+        results["load"] = load.run_all(on_result=lambda rows: _write({**results, "load": rows}))
+        _write(results)
+    print(report(results))
+
+
+def _write(results):
+    """bench/results.* is the latest run; results-N.* keeps each size, to see how costs grow."""
     for name in ("results", f"results-{PERSONS}"):
         (ROOT / "bench" / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
         (ROOT / "bench" / f"{name}.md").write_text(report(results))
-    print(report(results))
 
 
 if __name__ == "__main__":
