@@ -1,256 +1,257 @@
-"""Bill generation as set-based SQL: the facts of a month in five queries, whatever its size.
+"""Bill generation as set-based SQL: the same statements for a run of 5 bills or 50,000.
 
-`plan_run(run)` reads everything a run needs and returns a plan; it writes
-nothing (billing/services.py writes the plan). The queries:
+`write_run(run, ...)` rewrites a locked, open run from the database as it is
+now, without bringing a single bill, line or entry into Python. Plain SQL
+that means the same on SQLite (3.35+) and PostgreSQL, in four temporary
+tables and then the writes:
 
-1. billable minutes summed per person and service date, each day annotated
-   with the T1017 rate and the private and Medicaid coverage in force on it;
-2. every time entry of the month not yet billed by a finalized run, with the
-   billing gate facts, to link entries to lines and to list exclusions;
-3. minutes already billed per person and day by finalized runs of the month
-   (a supplemental run bills only the units the late minutes add);
-4. per person, the means test in force on the first day of the month and
-   whether the person lived in the natural home during the month;
-5. self-pay amounts already due from finalized runs of the month.
+1. staged entries: every time entry of the program and month that no
+   finalized run billed, with the billing gate facts, the T1017 rate and the
+   private and Medicaid coverage in force on its day, and the minutes of its
+   day already billed (billing/staging.py builds these from the querysets
+   the pages use, so the gate has one definition);
+2. staged days: billable minutes per person and day, the day's payer
+   (private insurance, else Medicaid, else the family) and units, counted on
+   all the day's minutes so a supplemental run adds only the units its late
+   minutes complete (rules 2 to 4);
+3. staged persons: the means-test facts of each person with self-pay time;
+4. staged bills: one per person and payer, with its charge and the amount due
+   under the means-test cap (rule 5), in whole cents so both databases round
+   the same way.
 
-The rules themselves (units, payer order, the means-test cap) are the pure
-functions of billing/rules.py, applied to each aggregated row.
+Then bills are updated where something changed, withdrawn where nothing is
+due any more, inserted where new, and their history rows copied in SQL
+(tcm/history.py); the run's lines, their time-entry links and the excluded
+entries are replaced.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
+from django.db import connection
+from django.db.models import Exists, OuterRef
 
-from django.conf import settings
-from django.db.models import Exists, OuterRef, Subquery, Sum
+from billing import rules, staging
+from billing.models import Bill, BillingRun
+from tcm.history import record_history
 
-from billing import rules
-from billing.models import T1017, Bill, BillingRun, BillLine, Coverage, MeansTest, Rate
-from contacts.models import TimeEntry
-from people.models import LivingArrangement, Person
-from tcm.dates import month_end
-from tcm.querysets import overlapping_q
+HISTORY_REASON = "Bill run generated"
 
-NO_RATE = "No T1017 rate in force on the service date"
+# An entry passes the gate of TimeEntryQuerySet.billable() and its day has a rate.
+BILLABLE = "NOT voided AND author_qualified AND program_certified AND case_open"
 
+STAGE_DAYS = f"""
+CREATE TEMP TABLE billing_staged_day AS
+WITH days AS (
+    SELECT person_id, service_date, MAX(rate) AS rate,
+           CASE WHEN MAX(private_coverage_id) IS NOT NULL THEN 'private_insurance'
+                WHEN MAX(medicaid_coverage_id) IS NOT NULL THEN 'medicaid'
+                ELSE 'self_pay' END AS payer_type,
+           COALESCE(MAX(private_coverage_id), MAX(medicaid_coverage_id)) AS coverage_id,
+           SUM(minutes) AS minutes,
+           MAX(previously_billed_minutes) AS previously_billed_minutes
+    FROM billing_staged_entry
+    WHERE {BILLABLE} AND rate IS NOT NULL
+    GROUP BY person_id, service_date
+),
+counted AS (
+    SELECT days.*,
+           (previously_billed_minutes + minutes + %(allowance)s) / %(unit)s
+           - (previously_billed_minutes + %(allowance)s) / %(unit)s AS units
+    FROM days
+)
+SELECT counted.*,
+       units * CAST(ROUND(rate * 100) AS INTEGER) AS charge_cents,
+       FIRST_VALUE(coverage_id) OVER (
+           PARTITION BY person_id, payer_type ORDER BY service_date
+       ) AS bill_coverage_id
+FROM counted
+"""  # noqa: S608 - constants of this module only; values are bound parameters
 
-@dataclass
-class LinePlan:
-    service_date: date
-    minutes: int
-    previously_billed_minutes: int
-    units: int
-    rule: str
-    rate: Decimal
-    charge: Decimal
-    entry_ids: list[int] = field(default_factory=list)
+# The cap is a fourth of the ability to pay, rounded half up to the cent, in
+# the natural home; what earlier finalized runs asked for comes off it.
+STAGE_BILLS = """
+CREATE TEMP TABLE billing_staged_bill AS
+WITH planned AS (
+    SELECT person_id, payer_type, MIN(bill_coverage_id) AS coverage_id,
+           SUM(minutes) AS minutes, SUM(units) AS units, SUM(charge_cents) AS charge_cents
+    FROM billing_staged_day
+    GROUP BY person_id, payer_type
+),
+capped AS (
+    SELECT planned.*, facts.means_test_id, facts.monthly_ability_to_pay,
+           COALESCE(facts.natural_home, FALSE) AS natural_home,
+           CASE WHEN facts.natural_home
+                THEN (CAST(ROUND(facts.monthly_ability_to_pay * 100) AS INTEGER) + 2) / 4
+                ELSE CAST(ROUND(facts.monthly_ability_to_pay * 100) AS INTEGER)
+           END AS cap_cents,
+           COALESCE(CAST(ROUND(facts.already_due * 100) AS INTEGER), 0) AS already_due_cents
+    FROM planned
+    LEFT JOIN billing_staged_person facts
+      ON facts.person_id = planned.person_id AND planned.payer_type = 'self_pay'
+),
+due AS (
+    SELECT capped.*,
+           CASE WHEN payer_type <> 'self_pay' THEN charge_cents
+                WHEN cap_cents IS NULL OR cap_cents <= already_due_cents THEN 0
+                WHEN charge_cents < cap_cents - already_due_cents THEN charge_cents
+                ELSE cap_cents - already_due_cents
+           END AS amount_due_cents
+    FROM capped
+)
+SELECT person_id, payer_type, coverage_id, means_test_id, minutes, units,
+       charge_cents / 100.0 AS charge, amount_due_cents / 100.0 AS amount_due,
+       monthly_ability_to_pay, natural_home, cap_cents / 100.0 AS cap,
+       already_due_cents / 100.0 AS already_due
+FROM due
+"""
 
+DELETE_LINKS = """
+DELETE FROM billing_billline_time_entries WHERE billline_id IN (
+    SELECT line.id FROM billing_billline line
+    JOIN billing_bill bill ON bill.id = line.bill_id
+    WHERE bill.run_id = %(run)s)
+"""
+DELETE_LINES = """
+DELETE FROM billing_billline WHERE bill_id IN (SELECT id FROM billing_bill WHERE run_id = %(run)s)
+"""
+DELETE_EXCLUDED = "DELETE FROM billing_excludedentry WHERE run_id = %(run)s"
 
-@dataclass
-class BillPlan:
-    person_id: int
-    payer_type: str
-    coverage_id: int | None = None
-    means_test_id: int | None = None
-    amount_due: Decimal = Decimal("0.00")
-    explanation: str = ""
-    lines: list[LinePlan] = field(default_factory=list)
-
-    @property
-    def minutes(self) -> int:
-        return sum(line.minutes for line in self.lines)
-
-    @property
-    def units(self) -> int:
-        return sum(line.units for line in self.lines)
-
-    @property
-    def charge(self) -> Decimal:
-        return sum((line.charge for line in self.lines), Decimal("0.00"))
-
-
-@dataclass
-class RunPlan:
-    bills: list[BillPlan]
-    excluded: dict[int, list[str]]
-
-
-def month_entries(run: BillingRun):
-    """Time entries of the run's program and month that no finalized run has billed yet."""
-    already_billed = BillLine.time_entries.through.objects.filter(
-        timeentry_id=OuterRef("pk"), billline__bill__run__status=BillingRun.Status.FINALIZED
-    )
-    return (
-        TimeEntry.objects.with_billing_gate()
-        .filter(person__regional_program_id=run.regional_program_id)
-        .between(run.month, month_end(run.month))
-        .exclude(Exists(already_billed))
-    )
-
-
-def _coverage_in_force(payer_type: str):
-    return Subquery(
-        Coverage.objects.filter(person_id=OuterRef("person_id"), payer_type=payer_type)
-        .in_force_on(OuterRef("service_date"))
-        .order_by("-effective_from", "-pk")
-        .values("pk")[:1]
-    )
-
-
-def billable_days(run: BillingRun):
-    """Query 1: billable minutes per person and day, with rate and coverages of that day."""
-    rate = (
-        Rate.objects.filter(procedure_code=T1017)
-        .in_force_on(OuterRef("service_date"))
-        .order_by("-effective_from")
-        .values("amount_per_unit")[:1]
-    )
-    return (
-        month_entries(run)
-        .billable()
-        .values("person_id", "service_date")
-        .annotate(
-            minutes=Sum("minutes"),
-            rate=Subquery(rate),
-            private_insurance_coverage_id=_coverage_in_force(Coverage.PayerType.PRIVATE_INSURANCE),
-            medicaid_coverage_id=_coverage_in_force(Coverage.PayerType.MEDICAID),
-        )
-        .order_by("person_id", "service_date")
-    )
-
-
-def _billed_minutes(run: BillingRun) -> dict[tuple[int, date], int]:
-    """Query 3: minutes finalized runs of the same month already billed, per person and day."""
-    rows = (
-        BillLine.objects.filter(
-            bill__run__regional_program_id=run.regional_program_id,
-            bill__run__status=BillingRun.Status.FINALIZED,
-            bill__month=run.month,
-        )
-        .values("bill__person_id", "service_date")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    return {(row["bill__person_id"], row["service_date"]): row["total"] for row in rows}
+FACTS = [
+    "coverage_id",
+    "means_test_id",
+    "minutes",
+    "units",
+    "charge",
+    "amount_due",
+    "monthly_ability_to_pay",
+    "natural_home",
+    "cap",
+    "already_due",
+]
 
 
-def _self_pay_facts(run: BillingRun, person_ids) -> dict[int, dict]:
-    """Query 4: means test in force on the 1st and natural-home living during the month."""
-    means_test = MeansTest.objects.filter(
-        person_id=OuterRef("pk"), effective_from__lte=run.month
-    ).order_by("-effective_from")
-    natural_home = LivingArrangement.objects.filter(
-        person_id=OuterRef("pk"), arrangement=LivingArrangement.Arrangement.NATURAL_HOME
-    ).filter(
-        overlapping_q(run.month, month_end(run.month), start="effective_from", end="effective_to")
-    )
-    rows = (
-        Person.objects.filter(pk__in=person_ids)
-        .annotate(
-            means_test_id=Subquery(means_test.values("pk")[:1]),
-            ability_to_pay=Subquery(means_test.values("monthly_ability_to_pay")[:1]),
-            natural_home=Exists(natural_home),
-        )
-        .values("pk", "means_test_id", "ability_to_pay", "natural_home")
-    )
-    return {row["pk"]: row for row in rows}
+def columns(table: str = "") -> str:
+    return ", ".join(f"{table}.{name}" if table else name for name in FACTS)
 
 
-def _self_pay_already_due(run: BillingRun) -> dict[int, Decimal]:
-    """Query 5: self-pay amounts asked for by finalized runs of the same month."""
-    rows = (
-        Bill.objects.filter(
-            run__regional_program_id=run.regional_program_id,
-            run__status=BillingRun.Status.FINALIZED,
-            month=run.month,
-            payer_type=Bill.PayerType.SELF_PAY,
-        )
-        .values("person_id")
-        .annotate(total=Sum("amount_due"))
-        .order_by()
-    )
-    return {row["person_id"]: row["total"] for row in rows}
+# Only bills whose facts differ: unchanged bills keep their history as it is.
+# INTERSECT compares NULLs as equal on both databases, where `=` would not.
+UPDATE_CHANGED_BILLS = f"""
+UPDATE billing_bill SET
+    coverage_id = staged.coverage_id, means_test_id = staged.means_test_id,
+    minutes = staged.minutes, units = staged.units,
+    charge = staged.charge, amount_due = staged.amount_due,
+    monthly_ability_to_pay = staged.monthly_ability_to_pay,
+    natural_home = staged.natural_home, cap = staged.cap, already_due = staged.already_due,
+    withdrawn = FALSE, generated_at = %(stamp)s
+FROM billing_staged_bill staged
+WHERE billing_bill.run_id = %(run)s
+  AND billing_bill.person_id = staged.person_id
+  AND billing_bill.payer_type = staged.payer_type
+  AND NOT EXISTS (
+      SELECT {columns("staged")}, FALSE
+      INTERSECT
+      SELECT {columns("billing_bill")}, billing_bill.withdrawn)
+"""  # noqa: S608 - constants of this module only; values are bound parameters
+
+WITHDRAW_BILLS = """
+UPDATE billing_bill SET
+    coverage_id = NULL, means_test_id = NULL, minutes = 0, units = 0, charge = 0,
+    amount_due = 0, monthly_ability_to_pay = NULL, natural_home = FALSE, cap = NULL,
+    already_due = 0, withdrawn = TRUE, generated_at = %(stamp)s
+WHERE run_id = %(run)s AND NOT withdrawn
+  AND NOT EXISTS (
+      SELECT 1 FROM billing_staged_bill staged
+      WHERE staged.person_id = billing_bill.person_id
+        AND staged.payer_type = billing_bill.payer_type)
+"""
+
+INSERT_NEW_BILLS = f"""
+INSERT INTO billing_bill
+    (run_id, person_id, month, payer_type, {columns()}, withdrawn, generated_at)
+SELECT %(run)s, staged.person_id, %(month)s, staged.payer_type, {columns("staged")},
+       FALSE, %(stamp)s
+FROM billing_staged_bill staged
+WHERE NOT EXISTS (
+    SELECT 1 FROM billing_bill bill
+    WHERE bill.run_id = %(run)s AND bill.person_id = staged.person_id
+      AND bill.payer_type = staged.payer_type)
+"""  # noqa: S608 - constants of this module only; values are bound parameters
+
+INSERT_LINES = """
+INSERT INTO billing_billline
+    (bill_id, service_date, minutes, previously_billed_minutes, units, rule, rate, charge)
+SELECT bill.id, day.service_date, day.minutes, day.previously_billed_minutes, day.units,
+       %(rule)s, day.rate, day.charge_cents / 100.0
+FROM billing_staged_day day
+JOIN billing_bill bill
+  ON bill.run_id = %(run)s AND bill.person_id = day.person_id
+ AND bill.payer_type = day.payer_type
+"""
+
+# A person's day is on exactly one line of the run (the day has one payer).
+INSERT_LINKS = f"""
+INSERT INTO billing_billline_time_entries (billline_id, timeentry_id)
+SELECT line.id, entry.time_entry_id
+FROM billing_staged_entry entry
+JOIN billing_bill bill ON bill.run_id = %(run)s AND bill.person_id = entry.person_id
+JOIN billing_billline line
+  ON line.bill_id = bill.id AND line.service_date = entry.service_date
+WHERE {BILLABLE}
+"""  # noqa: S608 - constants of this module only; values are bound parameters
+
+INSERT_EXCLUDED = f"""
+INSERT INTO billing_excludedentry
+    (run_id, time_entry_id, voided, author_qualified, program_certified, case_open,
+     rate_in_force)
+SELECT %(run)s, time_entry_id, voided, author_qualified, program_certified, case_open,
+       rate IS NOT NULL
+FROM billing_staged_entry
+WHERE NOT ({BILLABLE} AND rate IS NOT NULL)
+"""  # noqa: S608 - constants of this module only; values are bound parameters
+
+STAGED_TABLES = [
+    "billing_staged_entry",
+    "billing_staged_day",
+    "billing_staged_person",
+    "billing_staged_bill",
+]
 
 
-def plan_run(run: BillingRun, *, rule: str | None = None) -> RunPlan:
-    """Everything `run` should contain, computed from the database as it is now."""
-    rule = rule or settings.TCM_UNIT_ROUNDING
-    billed_minutes = _billed_minutes(run)
-    bills: dict[tuple[int, str], BillPlan] = {}
-    lines: dict[tuple[int, date], LinePlan] = {}
-    for day in billable_days(run):
-        if day["rate"] is None:
-            continue
-        key = (day["person_id"], day["service_date"])
-        line = _line(day, billed_minutes.get(key, 0), rule)
-        payer = rules.payer_for(
-            private_insurance=day["private_insurance_coverage_id"] is not None,
-            medicaid=day["medicaid_coverage_id"] is not None,
-        )
-        bill = bills.setdefault(
-            (day["person_id"], payer), BillPlan(person_id=day["person_id"], payer_type=payer)
-        )
-        bill.coverage_id = bill.coverage_id or day.get(f"{payer}_coverage_id")
-        bill.lines.append(line)
-        lines[key] = line
-    excluded = _link_entries(run, lines)
-    _apply_payer_rules(run, list(bills.values()))
-    return RunPlan(bills=list(bills.values()), excluded=excluded)
+def write_run(run: BillingRun, *, rule: str, stamp, actor=None) -> None:
+    """Rewrite the bills, lines and exclusions of `run`; bills changed now get `stamp`."""
+    parameters = {
+        "run": run.pk,
+        "month": connection.ops.adapt_datefield_value(run.month),
+        "rule": rule,
+        "allowance": rules.ROUNDING_ALLOWANCE[rule],
+        "unit": rules.UNIT_MINUTES,
+        # As the ORM writes it, so Bill.objects.filter(generated_at=stamp) finds it on SQLite.
+        "stamp": connection.ops.adapt_datetimefield_value(stamp),
+    }
+    with connection.cursor() as cursor:
+        _stage(cursor, "billing_staged_entry", staging.entries(run))
+        cursor.execute(STAGE_DAYS, parameters)
+        _stage(cursor, "billing_staged_person", staging.self_pay_facts(run))
+        cursor.execute(STAGE_BILLS)
+        for statement in (DELETE_LINKS, DELETE_LINES, DELETE_EXCLUDED):
+            cursor.execute(statement, parameters)
+        _write_bills(cursor, run, parameters, stamp, actor)
+        for statement in (INSERT_LINES, INSERT_LINKS, INSERT_EXCLUDED):
+            cursor.execute(statement, parameters)
+        for table in STAGED_TABLES:
+            cursor.execute(f"DROP TABLE {table}")
 
 
-def _line(day: dict, previously_billed: int, rule: str) -> LinePlan:
-    units = rules.new_units(
-        minutes=day["minutes"], previously_billed_minutes=previously_billed, rule=rule
-    )
-    return LinePlan(
-        service_date=day["service_date"],
-        minutes=day["minutes"],
-        previously_billed_minutes=previously_billed,
-        units=units,
-        rule=rule,
-        rate=day["rate"],
-        charge=rules.money(units * day["rate"]),
-    )
+def _stage(cursor, table: str, queryset) -> None:
+    sql, params = queryset.query.sql_with_params()
+    cursor.execute(f"CREATE TEMP TABLE {table} AS {sql}", params)
 
 
-def _link_entries(run: BillingRun, lines: dict[tuple[int, date], LinePlan]) -> dict:
-    """Query 2: attach billable entries to their day's line; the rest are excluded with reasons."""
-    excluded: dict[int, list[str]] = defaultdict(list)
-    entries = month_entries(run).only("pk", "person_id", "service_date", "voided_at")
-    for entry in entries.order_by("service_date", "pk"):
-        reasons = entry.non_billable_reasons
-        line = lines.get((entry.person_id, entry.service_date))
-        if not reasons and line is None:
-            reasons = [NO_RATE]
-        if reasons:
-            excluded[entry.pk] = reasons
-        else:
-            line.entry_ids.append(entry.pk)
-    return dict(excluded)
-
-
-def _apply_payer_rules(run: BillingRun, bills: list[BillPlan]) -> None:
-    """Amount due and explanation per bill: claims in full, self-pay under the means test."""
-    self_pay_ids = [b.person_id for b in bills if b.payer_type == Bill.PayerType.SELF_PAY]
-    facts = _self_pay_facts(run, self_pay_ids) if self_pay_ids else {}
-    already_due = _self_pay_already_due(run) if self_pay_ids else {}
-    for bill in bills:
-        if bill.payer_type != Bill.PayerType.SELF_PAY:
-            bill.amount_due = bill.charge
-            bill.explanation = (
-                f"{bill.units} units of {rules.CLAIM_DESCRIPTION} claimed in full from "
-                f"{'private insurance' if bill.payer_type == 'private_insurance' else 'Medicaid'},"
-                f" the first payer active on these service dates. Amount due ${bill.charge}."
-            )
-            continue
-        fact = facts[bill.person_id]
-        bill.means_test_id = fact["means_test_id"]
-        result = rules.self_pay_due(
-            charge=bill.charge,
-            month_start=run.month,
-            ability_to_pay=fact["ability_to_pay"],
-            natural_home=fact["natural_home"],
-            already_due=already_due.get(bill.person_id, Decimal(0)),
-        )
-        bill.amount_due, bill.explanation = result.amount_due, result.explanation
+def _write_bills(cursor, run: BillingRun, parameters: dict, stamp, actor) -> None:
+    """Changed and withdrawn bills first, then new ones, each with its kind of history row."""
+    cursor.execute(UPDATE_CHANGED_BILLS, parameters)
+    cursor.execute(WITHDRAW_BILLS, parameters)
+    changed = Bill.objects.filter(run=run, generated_at=stamp)
+    record_history(changed, history_type="~", when=stamp, reason=HISTORY_REASON, user=actor)
+    cursor.execute(INSERT_NEW_BILLS, parameters)
+    new = Bill.objects.filter(run=run).exclude(Exists(Bill.history.filter(id=OuterRef("pk"))))
+    record_history(new, history_type="+", when=stamp, reason=HISTORY_REASON, user=actor)

@@ -13,8 +13,9 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from billing.rules import explain_units
+from billing import rules
 from contacts.models import TimeEntry
+from contacts.rules import VOIDED, gate_reasons
 from people.models import Person
 from people.querysets import NOTHING, ScopedQuerySet, person_scope
 from tcm.integrity import Undeletable
@@ -231,9 +232,39 @@ class Bill(Undeletable):
     units = models.PositiveIntegerField(default=0)
     charge = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     amount_due = models.DecimalField(max_digits=10, decimal_places=2, default=0)
-    explanation = models.TextField()
+    # The facts the explanation is made of (self-pay bills), as the run decided them.
+    monthly_ability_to_pay = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="From the means test in force on the first day of the month; "
+        "empty when none was.",
+    )
+    natural_home = models.BooleanField(
+        default=False, help_text="Lived in the natural home during the month: the cap is a fourth."
+    )
+    cap = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The most the family pays for the month under the Standard Means Test.",
+    )
+    already_due = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        help_text="What finalized runs of the same month already asked the family for.",
+    )
     withdrawn = models.BooleanField(
         default=False, help_text="No longer due after the draft was regenerated; kept, not deleted."
+    )
+    generated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a generation last changed this bill; its history rows are copied "
+        "from the bills it marks.",
     )
 
     history = HistoricalRecords()
@@ -253,6 +284,25 @@ class Bill(Undeletable):
 
     def __str__(self):
         return f"{self.get_payer_type_display()} bill for {self.person}, {self.month:%B %Y}"
+
+    @property
+    def explanation(self) -> str:
+        """The bill in one paragraph, rendered from its stored facts (SPEC.md section 5)."""
+        if self.withdrawn:
+            return rules.WITHDRAWN
+        if self.payer_type != self.PayerType.SELF_PAY:
+            return rules.explain_claim(
+                units=self.units, payer_type=self.payer_type, charge=self.charge
+            )
+        return rules.explain_self_pay(
+            charge=self.charge,
+            month_start=self.month,
+            ability_to_pay=self.monthly_ability_to_pay,
+            natural_home=self.natural_home,
+            cap=self.cap,
+            already_due=self.already_due,
+            amount_due=self.amount_due,
+        )
 
 
 class BillLine(models.Model):
@@ -290,7 +340,7 @@ class BillLine(models.Model):
 
     @property
     def unit_math(self) -> str:
-        return explain_units(
+        return rules.explain_units(
             minutes=self.minutes,
             previously_billed_minutes=self.previously_billed_minutes,
             rule=self.rule,
@@ -302,7 +352,12 @@ class ExcludedEntry(models.Model):
 
     run = models.ForeignKey(BillingRun, on_delete=models.CASCADE, related_name="excluded_entries")
     time_entry = models.ForeignKey(TimeEntry, on_delete=models.PROTECT, related_name="+")
-    reasons = models.TextField(help_text="One reason per line.")
+    # The facts of the entry's day as the run saw them; the reasons are rendered from them.
+    voided = models.BooleanField(default=False)
+    author_qualified = models.BooleanField(default=True)
+    program_certified = models.BooleanField(default=True)
+    case_open = models.BooleanField(default=True)
+    rate_in_force = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["run", "time_entry__service_date", "time_entry"]
@@ -318,4 +373,10 @@ class ExcludedEntry(models.Model):
 
     @property
     def reason_list(self) -> list[str]:
-        return self.reasons.splitlines()
+        reasons = [VOIDED] if self.voided else []
+        reasons += gate_reasons(
+            author_qualified=self.author_qualified,
+            program_certified=self.program_certified,
+            case_open=self.case_open,
+        )
+        return reasons + ([] if self.rate_in_force else [rules.NO_RATE])

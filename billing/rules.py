@@ -1,18 +1,28 @@
-"""The billing rules of SPEC.md section 5 as pure functions: no I/O, table-tested.
+"""The billing rules of SPEC.md section 5 that are words and constants: no I/O, table-tested.
 
-The engine (billing/engine.py) gathers the facts in a bounded number of SQL
-queries and applies these rules to each aggregated row.
+The arithmetic runs in the database (billing/engine.py), on every bill of a
+run at once, from the constants defined here. What stays in Python is what a
+person reads: the unit math of a day and the explanation of a bill, rendered
+on display from the facts the engine stored on the rows.
 """
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 UNIT_MINUTES = 15
 EIGHT_MINUTE = "eight_minute"
 FLOOR = "floor"
+# Minutes added before dividing into whole units: under the eight-minute rule a
+# remainder of 8 or more makes a unit, which is the same as adding 7 first.
+ROUNDING_ALLOWANCE = {EIGHT_MINUTE: 7, FLOOR: 0}
 CLAIM_DESCRIPTION = "Targeted Case Management"
+CLAIM_PAYERS = {"private_insurance": "private insurance", "medicaid": "Medicaid"}
 CENT = Decimal("0.01")
+NO_RATE = "No T1017 rate in force on the service date"
+WITHDRAWN = (
+    "Withdrawn when the draft was regenerated: "
+    "no billable time for this payer remains in the month."
+)
 
 
 def units_for(minutes: int, rule: str) -> int:
@@ -21,20 +31,7 @@ def units_for(minutes: int, rule: str) -> int:
     eight_minute: whole 15-minute units, plus one when the remainder is 8 or
     more (7 minutes -> 0, 8 -> 1, 22 -> 1, 23 -> 2). floor: whole units only.
     """
-    whole, remainder = divmod(minutes, UNIT_MINUTES)
-    if rule == EIGHT_MINUTE and remainder >= 8:
-        return whole + 1
-    return whole
-
-
-def new_units(*, minutes: int, previously_billed_minutes: int, rule: str) -> int:
-    """Units a supplemental run adds for a day whose earlier minutes were already billed.
-
-    The day's units are computed on all its minutes, so 10 minutes billed and
-    10 late minutes make one unit in total, not two.
-    """
-    before = units_for(previously_billed_minutes, rule)
-    return max(units_for(previously_billed_minutes + minutes, rule) - before, 0)
+    return (minutes + ROUNDING_ALLOWANCE[rule]) // UNIT_MINUTES
 
 
 def explain_units(*, minutes: int, previously_billed_minutes: int, rule: str) -> str:
@@ -56,63 +53,53 @@ def explain_units(*, minutes: int, previously_billed_minutes: int, rule: str) ->
     return text
 
 
-def payer_for(*, private_insurance: bool, medicaid: bool) -> str:
-    """Private insurance pays first, then Medicaid, else the family (rule 4)."""
-    if private_insurance:
-        return "private_insurance"
-    if medicaid:
-        return "medicaid"
-    return "self_pay"
-
-
 def money(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class SelfPay:
-    amount_due: Decimal
-    explanation: str
+def explain_claim(*, units: int, payer_type: str, charge: Decimal) -> str:
+    """Why an insurance or Medicaid bill asks for its whole charge (rule 4)."""
+    return (
+        f"{units} units of {CLAIM_DESCRIPTION} claimed in full from {CLAIM_PAYERS[payer_type]}, "
+        f"the first payer active on these service dates. Amount due ${money(charge)}."
+    )
 
 
-def self_pay_due(
+def explain_self_pay(
     *,
     charge: Decimal,
     month_start: date,
     ability_to_pay: Decimal | None,
     natural_home: bool,
-    already_due: Decimal = Decimal(0),
-) -> SelfPay:
-    """Standard Means Test cap on what the family owes for the month (rule 5).
+    cap: Decimal | None,
+    already_due: Decimal,
+    amount_due: Decimal,
+) -> str:
+    """Why the family owes `amount_due` under the Standard Means Test cap (rule 5).
 
-    The monthly ability to pay comes from the means test in force on the
-    first day of the month; a person living in the natural home pays at most
-    one fourth of it. `already_due` is what finalized runs of the same month
-    already asked for, so a supplemental run never exceeds the monthly cap.
+    The facts are those the engine decided on: the monthly ability to pay from
+    the means test in force on the first day of the month, whether the person
+    lived in the natural home (the cap is then a fourth of it), and what
+    finalized runs of the same month already asked for.
     """
     if ability_to_pay is None:
-        return SelfPay(
-            Decimal("0.00"),
+        return (
             "Nothing is due because no Standard Means Test is in force on "
-            f"{month_start:%B} 1, {month_start.year}.",
+            f"{month_start:%B} 1, {month_start.year}."
         )
     if ability_to_pay == 0:
-        return SelfPay(
-            Decimal("0.00"),
-            "Nothing is due because the Standard Means Test sets the monthly ability to pay at $0.",
+        return (
+            "Nothing is due because the Standard Means Test sets the monthly ability to pay at $0."
         )
-    cap = money(ability_to_pay / 4) if natural_home else money(ability_to_pay)
     why_cap = (
-        f"one fourth of the monthly ability to pay of ${ability_to_pay} because the person "
+        f"one fourth of the monthly ability to pay of ${money(ability_to_pay)} because the person "
         "lives in the natural home"
         if natural_home
         else "the monthly ability to pay"
     )
-    remaining = max(cap - already_due, Decimal(0))
-    amount_due = min(money(charge), remaining)
-    explanation = f"Charge ${money(charge)}; the family pays at most ${cap}, {why_cap}."
+    explanation = f"Charge ${money(charge)}; the family pays at most ${money(cap)}, {why_cap}."
     if already_due:
         explanation += f" Earlier runs of this month already asked for ${money(already_due)}."
     if amount_due == 0:
         explanation += " Nothing more is due because the monthly cap is reached."
-    return SelfPay(amount_due, explanation + f" Amount due ${amount_due}.")
+    return explanation + f" Amount due ${money(amount_due)}."

@@ -10,26 +10,17 @@ payer) in place and withdraws, with an explanation, the bills no longer due;
 only the derived lines and exclusions of the draft are replaced.
 """
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from billing import engine
-from billing.models import Bill, BillingRun, BillLine, ExcludedEntry
+from billing.models import BillingRun, BillLine
 from contacts.models import TimeEntry
 from tcm.dates import month_end, month_start
-
-BILL_FIELDS = [
-    "coverage_id",
-    "means_test_id",
-    "minutes",
-    "units",
-    "charge",
-    "amount_due",
-    "explanation",
-    "withdrawn",
-]
+from tcm.history import record_history
 
 
 def save_record(*, record, actor=None):
@@ -99,89 +90,17 @@ def _create_run(month, regional_program, actor) -> BillingRun:
 
 
 def generate_run(*, run_id: int, actor=None) -> BillingRun:
-    """Plan and write the bills of an open run, holding its row locked throughout."""
+    """Write the bills of an open run in SQL, holding its row locked throughout."""
     with transaction.atomic():
         run = BillingRun.objects.select_for_update().get(pk=run_id)
         if run.is_finalized:
             raise ValidationError({"status": "This run is finalized; its bills are frozen."})
-        _write_plan(run, engine.plan_run(run), actor)
-        run.status, run.progress, run.generated_at = BillingRun.Status.DRAFT, 100, timezone.now()
+        # Taken before reading the month: time changed while we generate makes the draft stale.
+        stamp = timezone.now()
+        engine.write_run(run, rule=settings.TCM_UNIT_ROUNDING, stamp=stamp, actor=actor)
+        run.status, run.progress, run.generated_at = BillingRun.Status.DRAFT, 100, stamp
         run.save()
     return run
-
-
-def _write_plan(run: BillingRun, plan: engine.RunPlan, actor) -> None:
-    existing = {(bill.person_id, bill.payer_type): bill for bill in run.bills.all()}
-    BillLine.objects.filter(bill__run=run).delete()
-    run.excluded_entries.all().delete()
-    to_create, to_update, by_key = [], [], {}
-    for planned in plan.bills:
-        key = (planned.person_id, planned.payer_type)
-        bill = existing.pop(key, None) or Bill(
-            run=run, person_id=planned.person_id, month=run.month, payer_type=planned.payer_type
-        )
-        values = {name: getattr(planned, name) for name in BILL_FIELDS if name != "withdrawn"}
-        _assign(bill, {**values, "withdrawn": False}, to_create, to_update)
-        by_key[key] = bill
-    for bill in existing.values():
-        _assign(bill, _withdrawn_values(), to_create, to_update)
-    for bill in bulk_create_with_history(to_create, Bill, default_user=actor):
-        by_key[(bill.person_id, bill.payer_type)] = bill
-    if to_update:
-        bulk_update_with_history(to_update, Bill, BILL_FIELDS, default_user=actor)
-    _write_lines(plan, by_key)
-    ExcludedEntry.objects.bulk_create(
-        ExcludedEntry(run=run, time_entry_id=entry_id, reasons="\n".join(reasons))
-        for entry_id, reasons in plan.excluded.items()
-    )
-
-
-def _assign(bill: Bill, values: dict, to_create: list, to_update: list) -> None:
-    """Set the bill's values; queue it only when something changed (history stays meaningful)."""
-    changed = any(getattr(bill, name) != value for name, value in values.items())
-    for name, value in values.items():
-        setattr(bill, name, value)
-    if bill.pk is None:
-        to_create.append(bill)
-    elif changed:
-        to_update.append(bill)
-
-
-def _withdrawn_values() -> dict:
-    return {
-        "coverage_id": None,
-        "means_test_id": None,
-        "minutes": 0,
-        "units": 0,
-        "charge": 0,
-        "amount_due": 0,
-        "explanation": "Withdrawn when the draft was regenerated: no billable time for this "
-        "payer remains in the month.",
-        "withdrawn": True,
-    }
-
-
-def _write_lines(plan: engine.RunPlan, bills: dict) -> None:
-    planned_lines = [(planned, line) for planned in plan.bills for line in planned.lines]
-    lines = BillLine.objects.bulk_create(
-        BillLine(
-            bill=bills[(planned.person_id, planned.payer_type)],
-            service_date=line.service_date,
-            minutes=line.minutes,
-            previously_billed_minutes=line.previously_billed_minutes,
-            units=line.units,
-            rule=line.rule,
-            rate=line.rate,
-            charge=line.charge,
-        )
-        for planned, line in planned_lines
-    )
-    Through = BillLine.time_entries.through
-    Through.objects.bulk_create(
-        Through(billline_id=saved.pk, timeentry_id=entry_id)
-        for saved, (_, line) in zip(lines, planned_lines, strict=True)
-        for entry_id in line.entry_ids
-    )
 
 
 def finalize_run(*, run: BillingRun, actor) -> BillingRun:
@@ -194,13 +113,18 @@ def finalize_run(*, run: BillingRun, actor) -> BillingRun:
             )
         _refuse_if_stale(run)
         now = timezone.now()
-        entries = list(TimeEntry.objects.filter(bill_lines__bill__run=run).distinct())
-        for entry in entries:
-            entry.frozen_at = now
-        bulk_update_with_history(entries, TimeEntry, ["frozen_at"], default_user=actor)
+        billed = TimeEntry.objects.filter(Exists(_billed_by(run)))
+        billed.update(frozen_at=now)  # history copied on the next line, in SQL too
+        record_history(billed, history_type="~", when=now, reason="Bill run finalized", user=actor)
         run.status, run.finalized_by, run.finalized_at = BillingRun.Status.FINALIZED, actor, now
         run.save()
     return run
+
+
+def _billed_by(run: BillingRun):
+    return BillLine.time_entries.through.objects.filter(
+        timeentry_id=OuterRef("pk"), billline__bill__run=run
+    )
 
 
 def _refuse_if_stale(run: BillingRun) -> None:

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from billing.engine import NO_RATE
 from billing.models import Bill, BillingRun
+from billing.rules import NO_RATE
 from billing.services import generate_bills
 from contacts.rules import CASE_NOT_OPEN, NOT_CERTIFIED, NOT_QUALIFIED, VOIDED
 from tests.billing.conftest import MARCH
@@ -102,6 +102,29 @@ def test_self_pay_capped_by_the_monthly_ability_to_pay(person, rate):
     entry(person, 10, 60)  # 4 units, $80
     bill = only_bill(generate(person))
     assert (bill.payer_type, bill.charge, bill.amount_due) == ("self_pay", 80, 50)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "ability", "natural_home", "due"),
+    [
+        (150, "120.00", False, "120.00"),  # $200 charged, capped at the ability to pay
+        (60, "120.00", False, "80.00"),  # under the cap: the whole charge
+        (150, "120.00", True, "30.00"),  # natural home: a fourth
+        (15, "120.00", True, "20.00"),
+        (150, "10.01", True, "2.50"),  # 2.5025 rounds down
+        (150, "10.02", True, "2.51"),  # 2.505 rounds half up
+        (150, "0.02", True, "0.01"),
+        (150, "0.00", False, "0.00"),
+    ],
+)
+def test_self_pay_cap_is_computed_to_the_cent(person, rate, minutes, ability, natural_home, due):
+    MeansTestFactory(person=person, monthly_ability_to_pay=Decimal(ability))
+    if natural_home:
+        LivingArrangementFactory(person=person, effective_from=date(2024, 3, 1))
+    entry(person, 10, minutes)
+    bill = only_bill(generate(person))
+    assert (bill.charge, bill.amount_due) == (Decimal(20 * ((minutes + 7) // 15)), Decimal(due))
+    assert bill.explanation.endswith(f"Amount due ${due}.") or due == "0.00"
 
 
 def test_natural_home_caps_self_pay_at_a_quarter(person, rate):
@@ -245,3 +268,55 @@ def test_a_month_that_has_not_ended_cannot_be_billed(person):
     with pytest.raises(ValidationError) as error:
         generate(person, month=timezone.localdate())
     assert "month" in error.value.message_dict
+
+
+def test_regeneration_history_names_the_change_and_the_actor(person, rate, reimbursement_officer):
+    CoverageFactory(person=person, effective_to=date(2024, 3, 15))
+    entry(person, 5, 30)
+    late = entry(person, 20, 30)
+    run = generate(person, actor=reimbursement_officer)
+    late.voided_at, late.voided_by, late.void_reason = timezone.now(), person.case_manager, "Dup"
+    late.save()
+    entry(person, 6, 15)
+
+    generate(person, actor=reimbursement_officer)
+
+    medicaid = run.bills.get(payer_type="medicaid")
+    created, changed = medicaid.history.order_by("history_id")
+    assert (created.history_type, created.units, changed.history_type, changed.units) == (
+        "+",
+        2,
+        "~",
+        3,
+    )
+    assert changed.history_user == reimbursement_officer
+    assert changed.history_date == medicaid.generated_at == BillingRun.objects.get().generated_at
+    withdrawn = run.bills.get(payer_type="self_pay").history.first()
+    assert (withdrawn.history_type, withdrawn.withdrawn) == ("~", True)
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_generation_is_a_fixed_number_of_queries(
+    rate, region, case_manager, size, django_assert_num_queries
+):
+    for index in range(size):
+        person = PersonFactory(case_manager=case_manager)
+        CaseEpisodeFactory(person=person)
+        if index % 2:
+            CoverageFactory(person=person)
+        else:
+            MeansTestFactory(person=person)
+        entry(person, 4, 30)
+        entry(person, 5, 5)
+    # Opening the run: savepoint, the open run locked, is there a regular run,
+    # savepoint, insert the run and its history, release, mark it generating and
+    # its history, release (10). Generating: savepoint, lock the run, four staged
+    # tables, three deletes (links, lines, exclusions), update changed bills,
+    # withdraw, their history, insert new bills, their history, insert lines,
+    # links, exclusions, drop the four staged tables, save the run and its
+    # history, release (24).
+    with django_assert_num_queries(10 + 24):
+        generate_bills(month=MARCH, regional_program=region)
+    # Regenerating reopens the draft (savepoint, lock, save, history, release) then the same 24.
+    with django_assert_num_queries(5 + 24):
+        generate_bills(month=MARCH, regional_program=region)

@@ -1,11 +1,15 @@
-"""The pure billing rules of SPEC.md section 5, table-driven over their edges."""
+"""The billing rules of SPEC.md section 5 that live in Python, table-driven over their edges.
+
+The arithmetic itself runs in SQL; tests/billing/test_generation.py drives it
+through the real service over the same edges.
+"""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from billing.rules import EIGHT_MINUTE, FLOOR, new_units, payer_for, self_pay_due, units_for
+from billing.rules import EIGHT_MINUTE, FLOOR, explain_self_pay, explain_units, units_for
 
 
 @pytest.mark.parametrize(
@@ -17,76 +21,63 @@ def test_units_at_the_rounding_edges(minutes, eight_minute, floor):
     assert units_for(minutes, FLOOR) == floor
 
 
-def test_late_minutes_on_a_billed_day_add_only_the_units_they_complete():
+def test_unit_math_of_a_day_with_minutes_billed_before():
     # 10 minutes billed (1 unit) + 10 late minutes = 20 minutes = 1 unit: nothing more.
-    assert new_units(minutes=10, previously_billed_minutes=10, rule=EIGHT_MINUTE) == 0
-    assert new_units(minutes=13, previously_billed_minutes=10, rule=EIGHT_MINUTE) == 1
-    assert new_units(minutes=10, previously_billed_minutes=0, rule=EIGHT_MINUTE) == 1
-
-
-@pytest.mark.parametrize(
-    ("private", "medicaid", "payer"),
-    [
-        (True, True, "private_insurance"),
-        (True, False, "private_insurance"),
-        (False, True, "medicaid"),
-        (False, False, "self_pay"),
-    ],
-)
-def test_private_insurance_pays_before_medicaid_before_the_family(private, medicaid, payer):
-    assert payer_for(private_insurance=private, medicaid=medicaid) == payer
+    assert explain_units(minutes=10, previously_billed_minutes=10, rule=EIGHT_MINUTE) == (
+        "20 min = 1 x 15 + 5: 1 units (under 8 dropped); 1 already billed for 10 min, so 0 new"
+    )
+    assert explain_units(minutes=29, previously_billed_minutes=0, rule=FLOOR) == (
+        "29 min = 1 x 15 + 14: 1 units (whole units only)"
+    )
 
 
 MARCH = date(2024, 3, 1)
 
 
-@pytest.mark.parametrize(
-    ("charge", "ability", "natural_home", "due"),
-    [
-        ("200.00", "120.00", False, "120.00"),
-        ("80.00", "120.00", False, "80.00"),
-        ("200.00", "120.00", True, "30.00"),
-        ("20.00", "120.00", True, "20.00"),
-        ("200.00", "0.00", False, "0.00"),
-        ("200.00", "10.01", True, "2.50"),
-    ],
-)
-def test_self_pay_is_capped_by_the_means_test(charge, ability, natural_home, due):
-    result = self_pay_due(
-        charge=Decimal(charge),
-        month_start=MARCH,
-        ability_to_pay=Decimal(ability),
-        natural_home=natural_home,
+def explain(**facts):
+    values = {
+        "charge": Decimal("200.00"),
+        "month_start": MARCH,
+        "ability_to_pay": Decimal("120.00"),
+        "natural_home": False,
+        "cap": Decimal("120.00"),
+        "already_due": Decimal("0.00"),
+        "amount_due": Decimal("120.00"),
+    }
+    return explain_self_pay(**{**values, **facts})
+
+
+def test_self_pay_explanation_names_the_charge_the_cap_and_what_is_due():
+    assert explain() == (
+        "Charge $200.00; the family pays at most $120.00, the monthly ability to pay. "
+        "Amount due $120.00."
     )
-    assert result.amount_due == Decimal(due)
-    assert f"Amount due ${due}" in result.explanation or "Nothing is due" in result.explanation
+
+
+def test_natural_home_explanation_says_why_the_cap_is_a_fourth():
+    text = explain(natural_home=True, cap=Decimal("30.00"), amount_due=Decimal("30.00"))
+    assert "at most $30.00, one fourth of the monthly ability to pay of $120.00" in text
+    assert "lives in the natural home" in text
 
 
 def test_no_means_test_means_nothing_due_and_says_why():
-    result = self_pay_due(
-        charge=Decimal("80.00"), month_start=MARCH, ability_to_pay=None, natural_home=False
-    )
-    assert result.amount_due == 0
-    assert result.explanation == (
+    assert explain(ability_to_pay=None, cap=None, amount_due=Decimal(0)) == (
         "Nothing is due because no Standard Means Test is in force on March 1, 2024."
     )
 
 
 def test_ability_zero_means_nothing_due_and_says_why():
-    result = self_pay_due(
-        charge=Decimal("80.00"), month_start=MARCH, ability_to_pay=Decimal(0), natural_home=True
-    )
-    assert result.amount_due == 0
-    assert "ability to pay at $0" in result.explanation
+    text = explain(ability_to_pay=Decimal(0), cap=Decimal(0), amount_due=Decimal(0))
+    assert "ability to pay at $0" in text
 
 
-def test_supplemental_self_pay_never_exceeds_the_monthly_cap():
-    result = self_pay_due(
+def test_supplemental_explanation_counts_what_the_month_already_asked():
+    text = explain(
         charge=Decimal("80.00"),
-        month_start=MARCH,
-        ability_to_pay=Decimal("100.00"),
-        natural_home=False,
+        cap=Decimal("100.00"),
         already_due=Decimal("60.00"),
+        amount_due=Decimal("40.00"),
     )
-    assert result.amount_due == Decimal("40.00")
-    assert "already asked for $60.00" in result.explanation
+    assert "already asked for $60.00" in text and text.endswith("Amount due $40.00.")
+    reached = explain(cap=Decimal("50.00"), already_due=Decimal("50.00"), amount_due=Decimal(0))
+    assert "the monthly cap is reached" in reached

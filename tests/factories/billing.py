@@ -66,4 +66,3 @@ class BillFactory(factory.django.DjangoModelFactory):
     units = 2
     charge = Decimal("43.00")
     amount_due = Decimal("43.00")
-    explanation = "2 units claimed in full from Medicaid."

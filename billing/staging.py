@@ -1,0 +1,139 @@
+"""The facts a bill run decides on, as querysets the engine stages into temporary tables.
+
+Each queryset is one SELECT with correlated subqueries, built from the same
+querysets the rest of the app uses (the billing gate of contacts, the
+effective-dated `in_force_on` lookups), so billing/engine.py copies it into
+a temporary table with one CREATE TEMP TABLE ... AS and never loads a row.
+Column names are the keys of `values()`, in order.
+"""
+
+from django.db.models import (
+    BooleanField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+
+from billing.models import T1017, Bill, BillingRun, BillLine, Coverage, MeansTest, Rate
+from contacts.models import TimeEntry
+from people.models import LivingArrangement, Person
+from tcm.dates import month_end
+from tcm.querysets import overlapping_q
+
+FINALIZED = BillingRun.Status.FINALIZED
+
+
+def month_entries(run: BillingRun):
+    """Time entries of the run's program and month that no finalized run has billed yet."""
+    already_billed = BillLine.time_entries.through.objects.filter(
+        timeentry_id=OuterRef("pk"), billline__bill__run__status=FINALIZED
+    )
+    return (
+        TimeEntry.objects.with_billing_gate()
+        .filter(person__regional_program_id=run.regional_program_id)
+        .between(run.month, month_end(run.month))
+        .exclude(Exists(already_billed))
+    )
+
+
+def _finalized_bills(run: BillingRun):
+    """Bills of finalized runs of the same program and month (supplemental runs build on them)."""
+    return Bill.objects.filter(
+        run__regional_program_id=run.regional_program_id, run__status=FINALIZED, month=run.month
+    )
+
+
+def _sum_of(queryset, field: str, *, per: str, output_field):
+    """Subquery: the sum of `field` over `queryset`, 0 when it is empty.
+
+    `per` is the column the subquery is correlated on: grouping by it makes one group.
+    """
+    total = queryset.order_by().values(per).annotate(total=Sum(field)).values("total")
+    return Coalesce(Subquery(total), Value(0), output_field=output_field)
+
+
+def _coverage_in_force(payer_type: str):
+    return Subquery(
+        Coverage.objects.filter(person_id=OuterRef("person_id"), payer_type=payer_type)
+        .in_force_on(OuterRef("service_date"))
+        .order_by("-effective_from", "-pk")
+        .values("pk")[:1]
+    )
+
+
+def entries(run: BillingRun):
+    """Every entry of the month with its gate facts, and the rate, coverage and minutes
+    already billed of its day."""
+    rate = (
+        Rate.objects.filter(procedure_code=T1017)
+        .in_force_on(OuterRef("service_date"))
+        .order_by("-effective_from")
+        .values("amount_per_unit")[:1]
+    )
+    billed_lines = BillLine.objects.filter(
+        bill__in=_finalized_bills(run),
+        bill__person_id=OuterRef("person_id"),
+        service_date=OuterRef("service_date"),
+    )
+    return (
+        month_entries(run)
+        .order_by()
+        .values(
+            "person_id",
+            "service_date",
+            "minutes",
+            "author_qualified",
+            "program_certified",
+            "case_open",
+            time_entry_id=F("pk"),
+            voided=ExpressionWrapper(Q(voided_at__isnull=False), output_field=BooleanField()),
+            rate=Subquery(rate),
+            private_coverage_id=_coverage_in_force(Coverage.PayerType.PRIVATE_INSURANCE),
+            medicaid_coverage_id=_coverage_in_force(Coverage.PayerType.MEDICAID),
+            previously_billed_minutes=_sum_of(
+                billed_lines, "minutes", per="service_date", output_field=IntegerField()
+            ),
+        )
+    )
+
+
+def self_pay_facts(run: BillingRun):
+    """Per person with self-pay days (the staged days): the means test in force on the 1st,
+    whether they lived in the natural home during the month, and what finalized runs of
+    the month already asked of the family."""
+    means_test = MeansTest.objects.filter(
+        person_id=OuterRef("pk"), effective_from__lte=run.month
+    ).order_by("-effective_from")
+    natural_home = LivingArrangement.objects.filter(
+        person_id=OuterRef("pk"), arrangement=LivingArrangement.Arrangement.NATURAL_HOME
+    ).filter(
+        overlapping_q(run.month, month_end(run.month), start="effective_from", end="effective_to")
+    )
+    asked = _finalized_bills(run).filter(
+        person_id=OuterRef("pk"), payer_type=Bill.PayerType.SELF_PAY
+    )
+    money = DecimalField(max_digits=10, decimal_places=2)
+    self_pay_persons = RawSQL(
+        "SELECT person_id FROM billing_staged_day WHERE payer_type = %s",
+        [Bill.PayerType.SELF_PAY.value],
+    )
+    return (
+        Person.objects.filter(pk__in=self_pay_persons)
+        .order_by()
+        .values(
+            person_id=F("pk"),
+            means_test_id=Subquery(means_test.values("pk")[:1]),
+            monthly_ability_to_pay=Subquery(means_test.values("monthly_ability_to_pay")[:1]),
+            natural_home=Exists(natural_home),
+            already_due=_sum_of(asked, "amount_due", per="person_id", output_field=money),
+        )
+    )
