@@ -1,4 +1,5 @@
-"""Compliance findings (SPEC.md section 4) and the evaluation runs that produce them.
+"""Compliance findings (SPEC.md section 4), the evaluation runs that produce them, and the
+rates each run counts for the dashboard.
 
 A finding is one person, one rule, one period. The engine (compliance.services)
 opens a finding when a whole period has ended without its requirement being
@@ -13,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from compliance.querysets import FindingQuerySet
+from compliance.querysets import ComplianceRateQuerySet, FindingQuerySet
 from people.models import Person
 from tcm.integrity import Undeletable
 
@@ -137,3 +138,46 @@ class EvaluationRun(models.Model):
 
     def __str__(self):
         return f"Compliance evaluation as of {self.as_of} ({self.get_status_display()})"
+
+
+class ComplianceRate(models.Model):
+    """How many persons in scope met a rule in a period, per program and case manager.
+
+    Written by compliance.rates at the end of each evaluation run and read by the
+    supervisor dashboard, so a page view never recounts a year of contacts. Derived
+    data, rebuilt by every run (no history): a run's rates replace the previous run's.
+    The fields `regional_program` and `case_manager` carry the persons' own names,
+    so `visible_to(user)` scopes rates exactly as it scopes persons.
+    """
+
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="rates")
+    regional_program = models.ForeignKey(
+        "tcm.RegionalProgram", on_delete=models.PROTECT, related_name="+"
+    )
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    rule = models.CharField(max_length=30, choices=Rule)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    persons_in_scope = models.PositiveIntegerField()
+    persons_met = models.PositiveIntegerField()
+
+    objects = ComplianceRateQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["run", "regional_program"], name="compliance_rate_run_program")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(persons_met__lte=F("persons_in_scope")),
+                name="compliance_compliancerate_met_within_scope",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_rule_display()} from {self.period_start}: "
+            f"{self.persons_met} of {self.persons_in_scope}"
+        )

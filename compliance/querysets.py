@@ -1,4 +1,4 @@
-"""QuerySets of findings: scoping by role and the usual filters."""
+"""QuerySets of findings and rates: scoping by role and the usual filters."""
 
 from people.querysets import ScopedQuerySet
 
@@ -10,3 +10,9 @@ class FindingQuerySet(ScopedQuerySet):
     def for_page(self):
         """What list pages and the API show with each finding, in one query."""
         return self.select_related("person", "person__case_manager", "acknowledged_by")
+
+
+class ComplianceRateQuerySet(ScopedQuerySet):
+    """Rates carry a person's program and case manager fields, so they scope like persons."""
+
+    person_path = ""

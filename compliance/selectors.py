@@ -10,24 +10,18 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from compliance.models import EvaluationRun, Finding, Rule
-from compliance.periods import (
-    Period,
-    anniversary,
-    current_month,
-    current_quarter,
-    ended_months,
-    ended_quarters,
-)
+from compliance.models import ComplianceRate, EvaluationRun, Finding, Rule
+from compliance.periods import Period, anniversary, current_month, current_quarter
+from compliance.rates import ANNUAL_RULES, PERIODIC_RULES, dashboard_periods
 from compliance.rules import RULES, open_on
 from people.models import Person
 from tcm.models import User
-from tcm.roles import Role
 
 UPCOMING_DAYS = 90  # how far ahead the worklist shows annual dates
-DASHBOARD_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -104,59 +98,76 @@ def _work_items(persons, month: Period, quarter: Period, today: date):
                 )
 
 
-def dashboard(user, today: date) -> dict:
-    """Compliance rates of the user's program per rule, case manager and period."""
-    persons = Person.objects.visible_to(user)
-    months = ended_months(today, DASHBOARD_MONTHS)
-    quarters = ended_quarters(today, DASHBOARD_MONTHS)
-    monthly_rows = RULES[Rule.MONTHLY_CONTACT].rates(months, persons)
-    quarterly_rows = RULES[Rule.QUARTERLY_FACE_TO_FACE].rates(quarters, persons)
-    annual = _annual_counts(persons, today)
-    managers = _managers(user, {row[0] for row in monthly_rows + quarterly_rows} | set(annual))
-    open_findings = dict(
-        Finding.objects.visible_to(user).open().values_list("rule").annotate(n=Count("pk"))
-    )
+MANAGERS_PER_PAGE = 25  # a program may have 200 case managers at state scale
+OPEN_FINDINGS_SECONDS = 300
+
+
+def dashboard(user, page_number=None) -> dict:
+    """Compliance rates of the user's program per rule, case manager and period.
+
+    Read from the rates the latest finished evaluation stored (compliance.rates),
+    a page of case managers at a time, with the whole program's totals: a fixed
+    number of small queries whatever the size of the program.
+    """
+    run = EvaluationRun.objects.filter(status=EvaluationRun.Status.FINISHED).first()
+    stored = ComplianceRate.objects.visible_to(user).filter(run=run)
+    page = Paginator(_managers(stored), MANAGERS_PER_PAGE).get_page(page_number)
+    managers = dict(page.object_list)
+    cells = _counts(stored.filter(_of_managers(managers)), "case_manager_id")
+    program = _counts(stored, None)
+    periods = dashboard_periods(run.as_of) if run else {rule: [] for rule in PERIODIC_RULES}
+    open_findings = _open_findings(user, run)
     return {
+        "run": run,
+        "page": page,
         "periodic": [
-            _rate_table(Rule.MONTHLY_CONTACT, monthly_rows, managers, months, "F Y"),
-            _rate_table(Rule.QUARTERLY_FACE_TO_FACE, quarterly_rows, managers, quarters, "quarter"),
+            _rate_table(rule, periods[rule], managers, cells, program) for rule in PERIODIC_RULES
         ],
-        "annual": _annual_rows(annual, managers),
+        "annual": _annual_table(run, managers, cells, program),
         "open_findings": [(rule, open_findings.get(rule.value, 0)) for rule in Rule],
-        "last_run": EvaluationRun.objects.first(),
     }
 
 
-ANNUAL_RULES = (Rule.ANNUAL_PLAN_REVIEW, Rule.ANNUAL_REASSESSMENT, Rule.INITIAL_PLAN)
+def _open_findings(user, run) -> dict:
+    """{rule: open findings} of the user's program, cached until the next evaluation.
 
-
-def _annual_counts(persons, today) -> dict:
-    """{case manager id: {"open": n, rule: late count, ...}}: one query per rule plus one."""
-    counts: dict = {}
-    open_today = persons.filter(open_on(today)).values("case_manager_id").annotate(n=Count("pk"))
-    for manager_id, n in open_today.values_list("case_manager_id", "n"):
-        counts.setdefault(manager_id, {})["open"] = n
-    for rule in ANNUAL_RULES:
-        late_persons = RULES[rule].late(today).values(RULES[rule].person_ref)
-        late = (
-            persons.filter(open_on(today), pk__in=late_persons)
-            .values("case_manager_id")
-            .annotate(n=Count("pk"))
-        )
-        for manager_id, n in late.values_list("case_manager_id", "n"):
-            counts.setdefault(manager_id, {})[rule] = n
+    Only an evaluation opens or resolves findings, so the count is keyed by the
+    latest run; the time bound covers a person moved to another program. The
+    dashboard is for supervisors (their program) and superusers (every program).
+    """
+    key = f"tcm:open-findings:{run and run.pk}:{user.regional_program_id}:{user.is_superuser}"
+    counts = cache.get(key)
+    if counts is None:
+        findings = Finding.objects.visible_to(user).open().values_list("rule")
+        counts = dict(findings.annotate(n=Count("pk")))
+        cache.set(key, counts, OPEN_FINDINGS_SECONDS)
     return counts
 
 
-def _managers(user, ids) -> dict:
-    """Case managers of the program, and anyone else holding one of these persons."""
-    program = Q(regional_program_id=user.regional_program_id) & Q(groups__name=Role.CASE_MANAGER)
-    managers = User.objects.filter(program | Q(pk__in=[i for i in ids if i])).distinct()
-    by_id = {manager.pk: str(manager.get_full_name() or manager) for manager in managers}
-    ordered = dict(sorted(by_id.items(), key=lambda item: item[1]))
-    if None in ids:
-        ordered[None] = "Unassigned"
-    return ordered
+def _managers(stored) -> list[tuple[int | None, str]]:
+    """(id, name) of every case manager with rates, by name; persons without one last."""
+    ids = set(stored.order_by().values_list("case_manager_id", flat=True).distinct())
+    names = {manager.pk: str(manager) for manager in User.objects.filter(pk__in=ids - {None})}
+    ordered = sorted(names.items(), key=lambda item: (item[1], item[0]))
+    return [*ordered, (None, "Unassigned")] if None in ids else ordered
+
+
+def _of_managers(managers) -> Q:
+    named = Q(case_manager_id__in=[manager_id for manager_id in managers if manager_id])
+    return named | Q(case_manager__isnull=True) if None in managers else named
+
+
+def _counts(stored, manager_field) -> dict:
+    """{(rule, manager id, period start): (in scope, met)}, one query.
+
+    With `manager_field` None the counts are the whole program's, keyed by a None manager.
+    """
+    group = ("rule", manager_field, "period_start") if manager_field else ("rule", "period_start")
+    rows = stored.values(*group).annotate(in_scope=Sum("persons_in_scope"), met=Sum("persons_met"))
+    return {
+        (row["rule"], row.get(manager_field), row["period_start"]): (row["in_scope"], row["met"])
+        for row in rows
+    }
 
 
 def rate(met: int, total: int) -> int | None:
@@ -170,30 +181,22 @@ def band(percent: int | None) -> str:
     return "good" if percent >= 90 else "fair" if percent >= 70 else "poor"
 
 
-def _rate_table(rule, rows, managers, periods, label_format) -> dict:
-    cells = {(manager_id, start): (total, met) for manager_id, start, total, met in rows}
+def _rate_table(rule, periods, managers, cells, program) -> dict:
+    label_format = "F Y" if rule == Rule.MONTHLY_CONTACT else "quarter"
+    labels = [_period_label(period, label_format) for period in periods]
     table = []
     for manager_id, name in managers.items():
-        counts = [cells.get((manager_id, period.start), (0, 0)) for period in periods]
+        counts = [cells.get((rule, manager_id, period.start), (0, 0)) for period in periods]
         if any(total for total, _ in counts):
             queries = [_query(rule, period, manager_id) for period in periods]
             table.append({"name": name, "cells": _cells(counts, queries)})
-    program = [
-        (
-            sum(total for (m, start), (total, _) in cells.items() if start == period.start),
-            sum(met for (m, start), (_, met) in cells.items() if start == period.start),
-        )
-        for period in periods
-    ]
+    totals = [program.get((rule, None, period.start), (0, 0)) for period in periods]
     return {
         "rule": rule,
-        "periods": [_period_label(period, label_format) for period in periods],
+        "periods": labels,
         "rows": table,
-        "program": _cells(program, [_query(rule, period) for period in periods]),
-        "chart": chart(
-            [_period_label(period, label_format) for period in periods],
-            [rate(met, total) for total, met in program],
-        ),
+        "program": _cells(totals, [_query(rule, period) for period in periods]),
+        "chart": chart(labels, [rate(met, total) for total, met in totals]),
     }
 
 
@@ -257,18 +260,28 @@ def chart(labels: list[str], rates: list[int | None]) -> dict:
     }
 
 
-def _annual_rows(counts, managers) -> list[dict]:
+def _annual_table(run, managers, cells, program) -> dict:
+    """Persons on time per annual rule on the run's as-of date, per case manager and in all."""
+    if run is None:
+        return {"rows": [], "program": None}
     rows = []
     for manager_id, name in managers.items():
-        manager_counts = counts.get(manager_id, {})
-        open_persons = manager_counts.get("open", 0)
-        if not open_persons:
-            continue
-        cells = []
-        for rule in ANNUAL_RULES:
-            late = manager_counts.get(rule, 0)
-            percent = rate(open_persons - late, open_persons)
-            query = _query(rule, manager_id=manager_id, status="open")
-            cells.append({"late": late, "rate": percent, "band": band(percent), "query": query})
-        rows.append({"name": name, "open": open_persons, "cells": cells})
-    return rows
+        row = _annual_row(
+            name, [cells.get((rule, manager_id, run.as_of)) for rule in ANNUAL_RULES], manager_id
+        )
+        if row["open"]:
+            rows.append(row)
+    totals = [program.get((rule, None, run.as_of)) for rule in ANNUAL_RULES]
+    return {"rows": rows, "program": _annual_row("Program", totals)}
+
+
+def _annual_row(name, counts, manager_id=None) -> dict:
+    """`counts`: (persons open, persons on time) per annual rule; every rule counts the same
+    persons, those whose case is open on the as-of date."""
+    counts = [count or (0, 0) for count in counts]
+    cells = []
+    for rule, (total, met) in zip(ANNUAL_RULES, counts, strict=True):
+        percent = rate(met, total)
+        query = _query(rule, manager_id=manager_id, status="open")
+        cells.append({"late": total - met, "rate": percent, "band": band(percent), "query": query})
+    return {"name": name, "open": counts[0][0], "cells": cells}

@@ -18,6 +18,7 @@ from django.db.models import BigIntegerField, Case, OuterRef, Subquery, When
 from django.utils import timezone
 
 from compliance.models import EvaluationRun, Finding
+from compliance.rates import record_rates
 from compliance.rules import DUE_FIELDS, RULES
 from tcm.history import record_history
 
@@ -53,6 +54,7 @@ def evaluate_compliance(*, as_of: date | None = None, actor=None) -> EvaluationR
         record_history(
             changed.exclude(detected_at=now), history_type="~", when=now, reason=CHANGE_REASON
         )
+        record_rates(run=run)
         run.open_total = Finding.objects.open().count()
         run.finished_at = timezone.now()
         run.status = EvaluationRun.Status.FINISHED

@@ -38,8 +38,7 @@ def worklist(request):
 @role_required(Role.SUPERVISOR)
 def dashboard(request):
     """The program's compliance rates per rule, case manager and period, with drill-down."""
-    today = timezone.localdate()
-    context = {"today": today, **selectors.dashboard(request.user, today)}
+    context = selectors.dashboard(request.user, request.GET.get("page"))
     return render(request, "compliance/dashboard.html", context)
 
 

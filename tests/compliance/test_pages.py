@@ -94,6 +94,7 @@ def test_worklist_queries_do_not_grow_with_the_caseload(
 def test_dashboard_shows_rates_with_drill_down(client_for, supervisor, person):
     today = timezone.localdate()
     ContactFactory(person=person, contact_date=(today.replace(day=1) - timedelta(days=1)))
+    evaluate_compliance(as_of=today)
     response = client_for(supervisor).get(reverse("compliance:dashboard"))
     assert response.status_code == 200
     monthly = response.context["periodic"][0]
@@ -105,17 +106,70 @@ def test_dashboard_shows_rates_with_drill_down(client_for, supervisor, person):
     assert f"case_manager={person.case_manager_id}".encode() in response.content
 
 
+def test_dashboard_counts_come_from_the_last_evaluation(client_for, supervisor, person):
+    """A contact logged after the evaluation shows once the next evaluation has counted it."""
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    evaluate_compliance(as_of=today)
+    ContactFactory(person=person, contact_date=last_month)
+    client = client_for(supervisor)
+    before = client.get(reverse("compliance:dashboard")).context["periodic"][0]
+    evaluate_compliance(as_of=today)
+    after = client.get(reverse("compliance:dashboard")).context["periodic"][0]
+    assert before["rows"][0]["cells"][-1]["rate"] == 0
+    assert after["rows"][0]["cells"][-1]["rate"] == 100
+
+
+def test_dashboard_before_any_evaluation_says_so(client_for, supervisor, person):
+    response = client_for(supervisor).get(reverse("compliance:dashboard"))
+    assert response.status_code == 200
+    assert b"not evaluated yet" in response.content
+    assert response.context["periodic"][0]["rows"] == []
+
+
+def test_dashboard_pages_through_case_managers_with_the_programs_totals(
+    client_for, supervisor, case_manager, peer_case_manager, monkeypatch
+):
+    monkeypatch.setattr("compliance.selectors.MANAGERS_PER_PAGE", 1)
+    _caseload(case_manager, 1)
+    _caseload(peer_case_manager, 2)
+    evaluate_compliance(as_of=timezone.localdate())
+    client = client_for(supervisor)
+    names = set()
+    for page in ("1", "2"):
+        response = client.get(reverse("compliance:dashboard"), {"page": page})
+        annual = response.context["annual"]
+        assert len(annual["rows"]) == 1
+        assert annual["program"]["open"] == 3
+        names.add(annual["rows"][0]["name"])
+    assert names == {str(case_manager), str(peer_case_manager)}
+    assert b"Next case managers" in client.get(reverse("compliance:dashboard")).content
+
+
+def test_dashboard_shows_only_the_supervisors_program(
+    client_for, supervisor, other_case_manager, person
+):
+    _caseload(other_case_manager, 2)
+    evaluate_compliance(as_of=timezone.localdate())
+    response = client_for(supervisor).get(reverse("compliance:dashboard"))
+    assert [row["name"] for row in response.context["annual"]["rows"]] == [
+        str(person.case_manager)
+    ]
+    assert response.context["annual"]["program"]["open"] == 1
+
+
 @pytest.mark.parametrize("size", [2, 20])
 def test_dashboard_queries_do_not_grow_with_the_program(
     client_for, supervisor, case_manager, peer_case_manager, size, django_assert_num_queries
 ):
     _caseload(case_manager, size // 2)
     _caseload(peer_case_manager, size // 2)
+    evaluate_compliance(as_of=timezone.localdate())
     client = client_for(supervisor)
-    # session, user, role (3); monthly and quarterly rates (2); open cases per manager (1);
-    # late per annual rule (3); managers (1); open findings per rule (1); last run (1);
+    # session, user, role (3); last finished run (1); case managers with rates, their
+    # names (2); the page's rates, the program's totals (2); open findings per rule (1);
     # the header's program (1); session save in a savepoint (3).
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(13):
         client.get(reverse("compliance:dashboard"))
 
 

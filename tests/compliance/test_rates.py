@@ -1,0 +1,110 @@
+"""The rates an evaluation stores for the dashboard: counted by the engine's own rules."""
+
+from datetime import date
+
+import pytest
+
+from compliance.models import ComplianceRate
+from compliance.rates import dashboard_periods
+from compliance.services import evaluate_compliance
+from tests.factories import (
+    CaseEpisodeFactory,
+    ContactFactory,
+    NeedsAssessmentFactory,
+    PersonFactory,
+    PlanFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = date(2024, 4, 15)
+
+
+def _counts(run, rule, period_start=None):
+    """{case manager id: (persons in scope, persons met)} of one rule and period of `run`."""
+    rows = ComplianceRate.objects.filter(run=run, rule=rule)
+    if period_start:
+        rows = rows.filter(period_start=period_start)
+    return {
+        row.case_manager_id: (row.persons_in_scope, row.persons_met)
+        for row in rows.order_by("case_manager_id")
+    }
+
+
+@pytest.fixture
+def caseloads(case_manager, peer_case_manager):
+    """Alice: one person seen in March, one not; Bob: one person seen in March."""
+    seen, unseen = PersonFactory.create_batch(2, case_manager=case_manager)
+    bobs = PersonFactory(case_manager=peer_case_manager)
+    for person in (seen, unseen, bobs):
+        CaseEpisodeFactory(person=person, opened_on=date(2023, 1, 1))
+    ContactFactory(person=seen, contact_date=date(2024, 3, 20))
+    ContactFactory(person=bobs, contact_date=date(2024, 3, 2))
+    return seen, unseen, bobs
+
+
+def test_monthly_rates_count_persons_in_scope_and_those_who_met_it(
+    caseloads, case_manager, peer_case_manager
+):
+    run = evaluate_compliance(as_of=AS_OF)
+    assert _counts(run, "monthly_contact", date(2024, 3, 1)) == {
+        case_manager.pk: (2, 1),
+        peer_case_manager.pk: (1, 1),
+    }
+    assert _counts(run, "monthly_contact", date(2024, 2, 1)) == {
+        case_manager.pk: (2, 0),
+        peer_case_manager.pk: (1, 0),
+    }
+
+
+def test_rates_cover_the_dashboards_months_and_quarters(caseloads):
+    run = evaluate_compliance(as_of=AS_OF)
+    stored = {
+        (rule, start)
+        for rule, start in ComplianceRate.objects.filter(run=run).values_list(
+            "rule", "period_start"
+        )
+    }
+    shown = {
+        (rule.value, period.start)
+        for rule, periods in dashboard_periods(AS_OF).items()
+        for period in periods
+    }
+    assert shown <= stored
+    assert ("monthly_contact", date(2023, 4, 1)) in shown  # twelve months back
+    assert ("quarterly_face_to_face", date(2024, 1, 1)) in shown
+
+
+def test_a_period_counts_only_persons_whose_case_was_open_all_of_it(case_manager):
+    person = PersonFactory(case_manager=case_manager)
+    CaseEpisodeFactory(person=person, opened_on=date(2024, 3, 10))
+    run = evaluate_compliance(as_of=AS_OF)
+    assert _counts(run, "monthly_contact", date(2024, 3, 1)) == {}
+
+
+def test_annual_rates_count_open_cases_on_the_as_of_date_and_those_on_time(caseloads, case_manager):
+    seen, unseen, _ = caseloads
+    PlanFactory(person=seen, status="active", meeting_date=date(2024, 1, 10))
+    NeedsAssessmentFactory(person=seen, assessed_on=date(2024, 1, 10))
+    PlanFactory(person=unseen, status="active", meeting_date=date(2022, 1, 10))
+    run = evaluate_compliance(as_of=AS_OF)
+    plan_review = _counts(run, "annual_plan_review", AS_OF)
+    assert plan_review[case_manager.pk] == (2, 1)
+    reassessment = _counts(run, "annual_reassessment", AS_OF)
+    assert reassessment[case_manager.pk] == (2, 1)  # unseen: opened 2023-01-01, none since
+
+
+def test_persons_without_a_case_manager_are_counted_apart(case_manager):
+    person = PersonFactory(case_manager=None, regional_program=case_manager.regional_program)
+    CaseEpisodeFactory(person=person, opened_on=date(2023, 1, 1))
+    run = evaluate_compliance(as_of=AS_OF)
+    assert _counts(run, "monthly_contact", date(2024, 3, 1)) == {None: (1, 0)}
+
+
+def test_a_new_evaluation_replaces_the_rates_of_the_last(caseloads, case_manager):
+    _, unseen, _ = caseloads
+    first = evaluate_compliance(as_of=AS_OF)
+    ContactFactory(person=unseen, contact_date=date(2024, 3, 28))  # a late entry
+    second = evaluate_compliance(as_of=AS_OF)
+    assert not ComplianceRate.objects.filter(run=first).exists()
+    assert _counts(second, "monthly_contact", date(2024, 3, 1))[case_manager.pk] == (2, 2)
