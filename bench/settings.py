@@ -10,4 +10,6 @@ ROOT_URLCONF = "bench.urls"
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # what production runs with (tcm/settings.py)
 # Bounded in time: a request still running when wrk stops cannot keep PostgreSQL
 # busy for long after its server is gone.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=20000"
+# Added to tcm/settings.py's options (JIT off), not in their place.
+options = DATABASES["default"].setdefault("OPTIONS", {})
+options["options"] = f"{options.get('options', '')} -c statement_timeout=20000".strip()
