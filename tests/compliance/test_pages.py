@@ -152,9 +152,7 @@ def test_dashboard_shows_only_the_supervisors_program(
     _caseload(other_case_manager, 2)
     evaluate_compliance(as_of=timezone.localdate())
     response = client_for(supervisor).get(reverse("compliance:dashboard"))
-    assert [row["name"] for row in response.context["annual"]["rows"]] == [
-        str(person.case_manager)
-    ]
+    assert [row["name"] for row in response.context["annual"]["rows"]] == [str(person.case_manager)]
     assert response.context["annual"]["program"]["open"] == 1
 
 
