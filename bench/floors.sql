@@ -81,7 +81,8 @@ SELECT (SELECT count(*) FROM periodic_unmet)
 -- SPEC.md section 5 for every program: billable minutes per person and day
 -- (non-void, author qualified, program certified, case open), units under the
 -- eight-minute rule, the T1017 rate of the day, the payer of the day; then one
--- bill per person and payer with its units and charge.
+-- bill per person and payer with its units and charge, and its amount due
+-- under the Standard Means Test cap (what the job decides for every bill).
 WITH billable_days AS (
     SELECT t.person_id, t.service_date, sum(t.minutes) AS minutes
     FROM contacts_timeentry t
@@ -130,5 +131,25 @@ bills AS (
     SELECT person_id, payer_type, sum(units) AS units, sum(units * rate) AS charge
     FROM priced WHERE rate IS NOT NULL
     GROUP BY person_id, payer_type
+),
+capped AS (
+    -- Self-pay: at most the monthly ability to pay of the means test in force on
+    -- the 1st, a fourth of it when the person lived in the natural home.
+    SELECT b.*,
+           CASE WHEN b.payer_type = 'self_pay' THEN
+           (SELECT m.monthly_ability_to_pay FROM billing_meanstest m
+            WHERE m.person_id = b.person_id AND m.effective_from <= %(month)s
+            ORDER BY m.effective_from DESC LIMIT 1)
+           / CASE WHEN EXISTS (
+                 SELECT 1 FROM people_livingarrangement a
+                 WHERE a.person_id = b.person_id AND a.arrangement = 'natural_home'
+                   AND a.effective_from <= (%(month)s::date + interval '1 month - 1 day')
+                   AND (a.effective_to IS NULL OR a.effective_to >= %(month)s))
+             THEN 4 ELSE 1 END
+           END AS cap
+    FROM bills b
 )
-SELECT count(*) FROM bills;
+SELECT count(*),
+       sum(CASE WHEN payer_type <> 'self_pay' THEN charge
+                ELSE least(charge, round(coalesce(cap, 0), 2)) END) AS amount_due
+FROM capped;
