@@ -36,13 +36,16 @@ class WorkItem:
 
 
 def worklist(user, today: date) -> dict:
-    """Open findings (overdue) and what falls due in the current periods, soonest first."""
+    """Open findings (overdue) and what falls due in the current periods, soonest first.
+
+    The findings are an unevaluated queryset, so a page of them costs a count and a slice.
+    """
     month, quarter = current_month(today), current_quarter(today)
     persons = list(_open_caseload(user, today, month, quarter))
     due = sorted(_work_items(persons, month, quarter, today), key=lambda item: item.due_date)
     overdue = Finding.objects.visible_to(user).open().for_page().order_by("due_date", "pk")
     return {
-        "overdue": list(overdue),
+        "overdue": overdue,
         "due_this_month": [item for item in due if item.due_date <= month.end],
         "due_later": [item for item in due if item.due_date > month.end],
         "month": month,

@@ -25,13 +25,43 @@ PAGE_SIZE = 50
 READERS = (Role.CASE_MANAGER, Role.SUPERVISOR)
 
 
+WORKLIST_SECTIONS = ("overdue", "due_this_month", "due_later")
+WORKLIST_PAGE_SIZE = 25
+
+
 @require_GET
 @role_required(Role.CASE_MANAGER)
 def worklist(request):
-    """What the case manager should do next, soonest first, and what is already late."""
+    """What the case manager should do next, soonest first, and what is already late.
+
+    Each section shows a page of its rows (`?overdue=2` is the second page of the
+    overdue findings): a caseload of 100 persons can owe 150 findings and 200
+    items, and rendering them all was most of the page's time.
+    """
     today = timezone.localdate()
     context = {"today": today, **selectors.worklist(request.user, today)}
+    for section in WORKLIST_SECTIONS:
+        context[section] = _section_page(request, section, context[section])
     return render(request, "compliance/worklist.html", context)
+
+
+def _section_page(request, section: str, rows):
+    """One page of a worklist section, with the URLs of its neighbours (other sections kept)."""
+    page = Paginator(rows, WORKLIST_PAGE_SIZE).get_page(request.GET.get(section))
+    previous = page.previous_page_number() if page.has_previous() else None
+    page.previous_url = _section_url(request, section, previous)
+    page.next_url = _section_url(
+        request, section, page.next_page_number() if page.has_next() else None
+    )
+    return page
+
+
+def _section_url(request, section: str, number: int | None) -> str:
+    if number is None:
+        return ""
+    query = request.GET.copy()
+    query[section] = number
+    return f"?{query.urlencode()}"
 
 
 @require_GET

@@ -45,7 +45,7 @@ def test_worklist_lists_overdue_and_due_items(client_for, person, finding, forei
     )
     response = client_for(person.case_manager).get(reverse("compliance:worklist"))
     assert response.status_code == 200
-    assert response.context["overdue"] == [finding]
+    assert list(response.context["overdue"]) == [finding]
     due_rules = {item.rule for item in response.context["due_this_month"]}
     later_rules = {item.rule for item in response.context["due_later"]}
     assert "monthly_contact" in due_rules
@@ -57,6 +57,22 @@ def test_worklist_drops_the_monthly_item_once_a_contact_is_logged(client_for, pe
     ContactFactory(person=person, contact_date=timezone.localdate())
     response = client_for(person.case_manager).get(reverse("compliance:worklist"))
     assert "monthly_contact" not in {item.rule for item in response.context["due_this_month"]}
+
+
+def test_worklist_pages_each_section_and_keeps_the_others_page(
+    client_for, case_manager, monkeypatch
+):
+    monkeypatch.setattr("compliance.views.WORKLIST_PAGE_SIZE", 1)
+    _caseload(case_manager, 2)
+    client = client_for(case_manager)
+    first = client.get(reverse("compliance:worklist"))
+    assert first.context["overdue"].paginator.count == 2
+    assert first.context["overdue"].next_url == "?overdue=2"
+    second = client.get(reverse("compliance:worklist"), {"overdue": "2", "due_this_month": "2"})
+    assert list(second.context["overdue"]) != list(first.context["overdue"])
+    assert second.context["due_this_month"].number == 2
+    assert second.context["overdue"].previous_url == "?overdue=1&due_this_month=2"
+    assert b'Next<span class="sr-only"> overdue' in first.content
 
 
 def test_worklist_links_only_to_pages_that_exist(client_for, person):
@@ -82,9 +98,9 @@ def test_worklist_queries_do_not_grow_with_the_caseload(
 ):
     _caseload(case_manager, size)
     client = client_for(case_manager)
-    # session, user, role (3); caseload with its annotations (1); open findings (1);
-    # the header's program (1); session save in a savepoint (3).
-    with django_assert_num_queries(9):
+    # session, user, role (3); caseload with its annotations (1); open findings, counted and
+    # a page of them (2); the header's program (1); session save in a savepoint (3).
+    with django_assert_num_queries(10):
         client.get(reverse("compliance:worklist"))
 
 
