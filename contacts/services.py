@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -77,7 +77,8 @@ def log_contact(
     with transaction.atomic():
         _lock_author_day(actor, contact_date, minutes + travel_minutes)
         contact.save()
-        contact.outcomes_addressed.set(outcome_ids)
+        if outcome_ids:  # a new contact has none to compare with
+            contact.outcomes_addressed.set(outcome_ids)
         activities = [(TimeEntry.Activity.DIRECT_CONTACT, minutes)]
         if travel_minutes:
             activities.append((TimeEntry.Activity.TRAVEL, travel_minutes))
@@ -210,12 +211,20 @@ def _minutes_logged(actor: User, day: date) -> int:
 
 
 def _lock_author_day(actor: User, day: date, minutes: int) -> None:
-    """Serialize an author's writes and re-check the day's total under the lock.
+    """Serialize an author's writes for one day and re-check the day's total under the lock.
 
-    Two tabs submitting at once could each pass the 24-hour check; locking the
-    author's row makes the second wait and see the first one's minutes.
+    Two tabs submitting at once could each pass the 24-hour check; the lock makes
+    the second wait and see the first one's minutes. It covers what the rule
+    covers, one author's day: locking the author's row queued every write of the
+    author until the previous one committed, whatever its day. A PostgreSQL
+    advisory lock, released at commit (the two-key form, its own key space); on
+    SQLite the write transaction itself serializes (tcm/settings.py: IMMEDIATE).
     """
-    list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [actor.pk % 2**31, day.toordinal()]
+            )
     already = _minutes_logged(actor, day)
     if already + minutes > MINUTES_IN_A_DAY:
         raise ValidationError(

@@ -54,7 +54,10 @@ def _last_mode(user) -> str:
 @role_required(WRITER)
 def contact_create(request, person_pk):
     person = _person(request, person_pk)
-    initial = {"contact_date": timezone.localdate(), "mode": _last_mode(request.user)}
+    # Initial values only show on an empty form; a posted one shows what was posted.
+    initial = {}
+    if request.method == "GET":
+        initial = {"contact_date": timezone.localdate(), "mode": _last_mode(request.user)}
     form = ContactForm(request.POST or None, person=person, initial=initial)
     contact = _submit(
         request,
