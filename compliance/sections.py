@@ -13,7 +13,13 @@ def open_findings(request, person):
     """One query: the person's open findings, newest period first."""
     if not (request.user.is_superuser or request.user.role in READERS):
         return None
-    findings = list(Finding.objects.filter(person=person).open().select_related("acknowledged_by"))
+    findings = (
+        Finding.objects.filter(person=person)
+        .open()
+        .select_related("acknowledged_by")
+        .order_by("-period_end", "rule")  # the default ordering would join the person
+    )
+    findings = list(findings)
     return Section(
         "Compliance findings", "compliance/_person_findings.html", {"findings": findings}
     )

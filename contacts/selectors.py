@@ -2,7 +2,7 @@
 
 The timeline merges four kinds of event (contacts, addenda, time entries not
 part of a contact, voids) newest first. It is paginated in SQL: one UNION ALL
-of (day, moment, kind, id) rows is counted and sliced, then only that page's
+of (day, moment, kind, id) rows is sliced, then only that page's
 records are fetched, so a page costs the same few queries whether the person
 has ten contacts or ten thousand.
 """
@@ -10,7 +10,6 @@ has ten contacts or ten thousand.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.paginator import Page, Paginator
 from django.db.models import CharField, F, Prefetch, Sum, Value
 from django.db.models.functions import TruncDate
 
@@ -64,18 +63,48 @@ def _timeline_rows(person):
     return union.order_by("-day", "-moment", "-kind", "-pk")
 
 
-def timeline_page(person, page_number) -> Page:
-    """One page of `person`'s timeline, its rows replaced by TimelineEvents."""
-    page = Paginator(_timeline_rows(person), TIMELINE_PAGE_SIZE).get_page(page_number)
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of a timeline and whether another follows: what the "More" button needs."""
+
+    number: int
+    events: list[TimelineEvent]
+    more: bool
+
+    def __iter__(self):
+        return iter(self.events)
+
+    def __len__(self):
+        return len(self.events)
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def timeline_page(person, page_number) -> TimelinePage:
+    """One page of `person`'s timeline as TimelineEvents; a page number that is not one is 1.
+
+    The union is sliced for the page and one row more, never counted: the pages
+    only offer "More", and counting meant running the five-part union twice.
+    """
+    try:
+        number = max(1, int(page_number))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * TIMELINE_PAGE_SIZE
+    rows = list(_timeline_rows(person)[start : start + TIMELINE_PAGE_SIZE + 1])
     wanted: dict[str, set[int]] = {}
-    for _, _, kind, pk in page.object_list:
+    for _, _, kind, pk in rows[:TIMELINE_PAGE_SIZE]:
         wanted.setdefault(kind.removesuffix("_void"), set()).add(pk)
     records = _fetch(wanted)
-    page.object_list = [
+    events = [
         TimelineEvent(kind, day, moment, records[kind.removesuffix("_void")][pk])
-        for day, moment, kind, pk in page.object_list
+        for day, moment, kind, pk in rows[:TIMELINE_PAGE_SIZE]
     ]
-    return page
+    return TimelinePage(number, events, more=len(rows) > TIMELINE_PAGE_SIZE)
 
 
 def _fetch(wanted: dict[str, set[int]]) -> dict[str, dict[int, object]]:

@@ -137,15 +137,18 @@ def person_detail(request, pk):
     """The whole person on one page: header, then each app's section in order."""
     person = _visible_person(request, pk)
     today = timezone.localdate()
-    episodes = list(person.episodes.all())
-    living = person.living_arrangements.in_force_on(today).first()
+    # One person's records: explicit orderings, since the models' default ones start
+    # with "person" and so join and sort by the person's name for nothing.
+    episodes = list(person.episodes.order_by("opened_on"))
+    living = person.living_arrangements.in_force_on(today).order_by("-effective_from").first()
+    assignments = person.assignments.order_by("assigned_on", "pk")
     context = {
         "person": person,
         "episodes": episodes,
         "current_episode": next((e for e in episodes if e.is_open), None),
-        "representatives": list(person.representatives.all()),
+        "representatives": list(person.representatives.order_by("name")),
         "living_arrangement": living,
-        "assignments": person.assignments.select_related("case_manager", "assigned_by"),
+        "assignments": assignments.select_related("case_manager", "assigned_by"),
         "sections": _rendered_sections(request, person),
         "actions": _person_actions(request.user, person),
         "can_edit": request.user.role in EDITORS,

@@ -7,6 +7,7 @@ from format_html costs a few microseconds.
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -15,7 +16,7 @@ register = template.Library()
 def rate_cell(cell: dict, findings_url: str) -> str:
     """The rate linked to the findings behind it (drill-down), or a dash when no one is in scope."""
     if cell["rate"] is None:
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     if cell.get("late") is not None:
         counts = format_html("{} late", cell["late"])
     else:
