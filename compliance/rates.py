@@ -63,7 +63,7 @@ def record_rates(*, run) -> None:
 def _counted(as_of: date):
     """One UNION ALL of `COLUMNS` rows: every calendar period, then every annual rule."""
     parts = [
-        _grouped(RULES[rule].outcomes(period), rule, met=Q(met=True))
+        _grouped(RULES[rule].outcomes(period), rule, met=Q(pk__in=_met(rule, period)))
         for rule, periods in dashboard_periods(as_of).items()
         for period in periods
     ]
@@ -75,6 +75,13 @@ def _counted(as_of: date):
         late = RULES[rule].late(as_of).values(RULES[rule].person_ref)
         parts.append(_grouped(open_today, rule, met=~Q(pk__in=late)))
     return parts[0].union(*parts[1:], all=True)
+
+
+def _met(rule: Rule, period: Period):
+    """The persons who met `rule` in `period`, as one set: PostgreSQL reads the period's
+    contacts once and hashes them, where an EXISTS per person probed the index 9,000
+    times a month at 10,000 persons (bench/EXPLAIN.md)."""
+    return RULES[rule].met_between(period.start, period.end).values("person_id")
 
 
 def _grouped(persons, rule: Rule, *, met: Q):

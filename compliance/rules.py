@@ -74,9 +74,12 @@ class ContactRule:
         raise NotImplementedError
 
     def satisfying(self, *, person, start, end):
-        contacts = Contact.objects.filter(
-            person_id=person, contact_date__gte=start, contact_date__lte=end
-        )
+        return self.met_between(start, end).filter(person_id=person)
+
+    def met_between(self, start, end):
+        """Every person's contacts that meet the rule in the period (compliance.rates
+        counts the persons among them once per period)."""
+        contacts = Contact.objects.filter(contact_date__gte=start, contact_date__lte=end)
         return self.qualifying(contacts.signed().not_void().filter(successful=True))
 
     def outcomes(self, period: Period, persons=None):
