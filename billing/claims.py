@@ -60,12 +60,14 @@ def segment(*elements) -> str:
     return ELEMENT.join(parts) + SEGMENT
 
 
-def build_837p(run: BillingRun, *, now: datetime | None = None) -> str | None:
+def build_837p(run: BillingRun, bills=None, *, now: datetime | None = None) -> str | None:
     """The 837P interchange for `run`, as text ready to download; None without claims.
 
-    An 837P must hold at least one claim, so a run with none has no file.
+    An 837P must hold at least one claim, so a run with none has no file. `bills`
+    are the run's `claim_bills` when the caller has read them already (the
+    download logs whose records they are).
     """
-    bills = list(claim_bills(run))
+    bills = list(claim_bills(run) if bills is None else bills)
     if not bills:
         return None
     now = timezone.localtime(now)

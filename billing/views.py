@@ -127,10 +127,11 @@ def run_csv_download(request, pk):
 @role_required(*READERS, reviewers_may_read=True)
 def run_837p_download(request, pk):
     run = _run(request, pk)
-    text = build_837p(run)
+    bills = list(claim_bills(run))
+    text = build_837p(run, bills)
     if text is None:
         raise Http404("This run has no Medicaid or insurance claims.")
-    log_export(request, claim_bills(run).values_list("person_id", flat=True), "billing:run-837p")
+    log_export(request, (bill.person_id for bill in bills), "billing:run-837p")
     return _download(text, _run_filename(run, "837p.txt"), "text/plain; charset=utf-8")
 
 
