@@ -4,6 +4,7 @@ with their scoping, roles and field errors."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,6 +45,25 @@ def test_log_a_contact_form_defaults_to_today_and_the_last_mode(
     html = page.content.decode()
     assert "autofocus" in html and 'data-draft-key="tcm-contact-draft-' in html
     assert 'src="/static/js/contacts.js"' in html
+
+
+@pytest.mark.parametrize("earlier", [2, 20])
+def test_logging_a_contact_takes_the_same_queries_whatever_came_before(
+    client_for, case_manager, person, form_data, contact_args, earlier, django_assert_num_queries
+):
+    for days in range(earlier):
+        day = contact_args["contact_date"] - timedelta(days=days)
+        services.log_contact(**contact_args | {"contact_date": day, "minutes": 10})
+    client = client_for(case_manager)
+    # session, user, role (3); the person (1); the form's outcome choices (1); the service:
+    # person in scope (1), the day's minutes before and under the lock (2), the lock on
+    # PostgreSQL (1), the contact, its history and that history's outcomes (3), two time
+    # entries and their history (4), in a savepoint (2); session save in a savepoint (3).
+    # No form defaults (they are for an empty form), no constraint asked one query each.
+    lock = connection.vendor == "postgresql"
+    with django_assert_num_queries(20 + lock):
+        response = client.post(create_url(person), form_data)
+    assert response.status_code == 302
 
 
 def test_logging_a_contact_signs_it_and_clears_the_draft(

@@ -263,3 +263,17 @@ def test_time_on_a_day_the_author_is_not_qualified_is_kept_but_not_billable(regi
     )
     [entry] = TimeEntry.objects.with_billing_gate().filter(contact=contact)
     assert entry.non_billable_reasons == [NOT_QUALIFIED]
+
+
+def test_a_database_rule_no_check_foresaw_refuses_the_write_with_nothing_saved(contact_args):
+    """The services check each constraint themselves; the database is the last word."""
+    contact_args.pop("actor")
+    with pytest.raises(ValidationError, match="Nothing was saved"), services._written():
+        TimeEntry.objects.create(
+            person=contact_args["person"],
+            author=contact_args["person"].case_manager,
+            service_date=contact_args["contact_date"],
+            minutes=0,  # contacts_timeentry_minutes_in_day
+            activity="documentation",
+        )
+    assert not TimeEntry.objects.exists()
