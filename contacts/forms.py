@@ -62,8 +62,11 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        outcomes = DesiredOutcome.objects.filter(plan__person=person, plan__status="active")
-        self.fields["outcome_ids"].choices = [(o.pk, o.description) for o in outcomes]
+        outcomes = DesiredOutcome.objects.filter(
+            plan__person=person, plan__status="active"
+        ).order_by("position", "pk")
+        # A callable is read only when needed: to show the form, or to check posted outcomes.
+        self.fields["outcome_ids"].choices = lambda: [(o.pk, o.description) for o in outcomes]
         self.fields["contact_date"].widget.attrs["autofocus"] = True
 
     def clean_travel_minutes(self):

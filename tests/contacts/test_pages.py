@@ -11,7 +11,12 @@ from django.utils import timezone
 from contacts import services
 from contacts.models import Addendum, Contact, TimeEntry
 from people.models import AccessLog
-from tests.factories import StaffQualificationFactory, TimeEntryFactory, UserFactory
+from tests.factories import (
+    DesiredOutcomeFactory,
+    StaffQualificationFactory,
+    TimeEntryFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,15 +60,28 @@ def test_logging_a_contact_takes_the_same_queries_whatever_came_before(
         day = contact_args["contact_date"] - timedelta(days=days)
         services.log_contact(**contact_args | {"contact_date": day, "minutes": 10})
     client = client_for(case_manager)
-    # session, user, role (3); the person (1); the form's outcome choices (1); the service:
+    # session, user, role (3); the person (1); the service:
     # person in scope (1), the day's minutes before and under the lock (2), the lock on
     # PostgreSQL (1), the contact, its history and that history's outcomes (3), two time
     # entries and their history (4), in a savepoint (2); session save in a savepoint (3).
-    # No form defaults (they are for an empty form), no constraint asked one query each.
+    # No form defaults (they are for an empty form), no outcome choices (none posted), no
+    # constraint asked one query each.
     lock = connection.vendor == "postgresql"
-    with django_assert_num_queries(20 + lock):
+    with django_assert_num_queries(19 + lock):
         response = client.post(create_url(person), form_data)
     assert response.status_code == 302
+
+
+def test_an_outcome_of_another_persons_plan_is_refused_next_to_the_field(
+    client_for, case_manager, person, form_data
+):
+    elsewhere = DesiredOutcomeFactory(plan__status="active")
+    response = client_for(case_manager).post(
+        create_url(person), form_data | {"outcome_ids": [str(elsewhere.pk)]}
+    )
+    assert response.status_code == 200
+    assert "outcome_ids" in response.context["form"].errors
+    assert not Contact.objects.exists()
 
 
 def test_logging_a_contact_signs_it_and_clears_the_draft(
