@@ -43,7 +43,10 @@ def worklist(user, today: date) -> dict:
     month, quarter = current_month(today), current_quarter(today)
     persons = list(_open_caseload(user, today, month, quarter))
     due = sorted(_work_items(persons, month, quarter, today), key=lambda item: item.due_date)
-    overdue = Finding.objects.visible_to(user).open().for_page().order_by("due_date", "pk")
+    # The worklist names the person only: no case manager or acknowledger joined.
+    overdue = (
+        Finding.objects.visible_to(user).open().select_related("person").order_by("due_date", "pk")
+    )
     return {
         "overdue": overdue,
         "due_this_month": [item for item in due if item.due_date <= month.end],
@@ -55,7 +58,8 @@ def worklist(user, today: date) -> dict:
 
 def _open_caseload(user, today, month: Period, quarter: Period):
     monthly, quarterly = RULES[Rule.MONTHLY_CONTACT], RULES[Rule.QUARTERLY_FACE_TO_FACE]
-    persons = Person.objects.visible_to(user).filter(open_on(today))
+    names = ("first_name", "last_name")  # all a work item shows of the person, with the pk
+    persons = Person.objects.visible_to(user).filter(open_on(today)).only(*names)
     persons = RULES[Rule.ANNUAL_PLAN_REVIEW].with_cycle(persons, today)
     persons = RULES[Rule.ANNUAL_REASSESSMENT].with_cycle(persons, today)
     return persons.annotate(
