@@ -223,12 +223,14 @@ class AnnualPlanReview(CycleRule):
     citation = f"{PR0039}; 42 CFR 441.725(c): the plan is revised at least every 12 months"
 
     def with_cycle(self, persons, as_of):
-        """Annotate each person's active plan: id, version and meeting date (the base)."""
+        """Annotate the meeting date of each person's active plan (the base), for the worklist.
+
+        A person has one active plan at most: no ordering, which would join and sort by
+        the person's name (Plan.Meta.ordering) inside the subquery.
+        """
         active = Plan.objects.filter(person_id=OuterRef("pk"), status=Plan.Status.ACTIVE)
         return persons.annotate(
-            active_plan_id=Subquery(active.values("pk")[:1]),
-            active_plan_version=Subquery(active.values("version")[:1]),
-            active_meeting_date=Subquery(active.values("meeting_date")[:1]),
+            active_meeting_date=Subquery(active.order_by().values("meeting_date")[:1])
         )
 
     person_ref = "person_id"
