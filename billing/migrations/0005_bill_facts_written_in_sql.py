@@ -115,16 +115,4 @@ class Migration(migrations.Migration):
             field=models.BooleanField(default=False, help_text='Lived in the natural home during the month: the cap is a fourth.'),
         ),
         migrations.RunPython(facts_from_the_old_text, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name='bill',
-            name='explanation',
-        ),
-        migrations.RemoveField(
-            model_name='excludedentry',
-            name='reasons',
-        ),
-        migrations.RemoveField(
-            model_name='historicalbill',
-            name='explanation',
-        ),
     ]

@@ -1,0 +1,52 @@
+"""The bill-facts migrations on a database that already holds bills and exclusions."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("billing", "0004_billing_runs")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets or executor.loader.graph.leaf_nodes())
+    return executor.loader.project_state(targets).apps if targets else None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_texts_become_facts_on_a_database_with_bills():
+    apps = _migrate(BEFORE)
+    region = apps.get_model("tcm", "RegionalProgram").objects.create(code="mig", name="Migrated")
+    person = apps.get_model("people", "Person").objects.create(
+        regional_program=region, first_name="Ada", last_name="Moss", date_of_birth=date(1990, 1, 1)
+    )
+    means_test = apps.get_model("billing", "MeansTest").objects.create(
+        person=person,
+        effective_from=date(2024, 1, 1),
+        family_size=3,
+        adjusted_gross_monthly_income=Decimal("3000.00"),
+        monthly_ability_to_pay=Decimal("100.02"),
+    )
+    run = apps.get_model("billing", "BillingRun").objects.create(
+        regional_program=region, month=date(2024, 3, 1)
+    )
+    apps.get_model("billing", "Bill").objects.create(
+        run=run,
+        person=person,
+        month=run.month,
+        payer_type="self_pay",
+        means_test=means_test,
+        explanation="Charge $50.00; the family pays at most $25.01, a fourth of the ability "
+        "to pay for a person living in the natural home.",
+    )
+
+    _migrate(None)
+
+    from billing.models import Bill
+
+    bill = Bill.objects.get(person_id=person.pk)
+    assert (bill.monthly_ability_to_pay, bill.natural_home) == (Decimal("100.02"), True)
+    assert bill.cap == Decimal("25.01")
