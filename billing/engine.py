@@ -63,7 +63,7 @@ SELECT counted.*,
            PARTITION BY person_id, payer_type ORDER BY service_date
        ) AS bill_coverage_id
 FROM counted
-"""  # noqa: S608 - constants of this module only; values are bound parameters
+"""  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
 
 # The cap is a fourth of the ability to pay, rounded half up to the cent, in
 # the natural home; what earlier finalized runs asked for comes off it.
@@ -150,7 +150,7 @@ WHERE billing_bill.run_id = %(run)s
       SELECT {columns("staged")}, FALSE
       INTERSECT
       SELECT {columns("billing_bill")}, billing_bill.withdrawn)
-"""  # noqa: S608 - constants of this module only; values are bound parameters
+"""  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
 
 WITHDRAW_BILLS = """
 UPDATE billing_bill SET
@@ -175,7 +175,7 @@ SELECT %(run)s, staged.person_id, %(month)s, staged.payer_type, {columns("staged
 FROM billing_staged_bill staged
 WHERE true
 ON CONFLICT DO NOTHING
-"""  # noqa: S608 - constants of this module only; values are bound parameters
+"""  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
 
 INSERT_LINES = """
 INSERT INTO billing_billline
@@ -197,7 +197,7 @@ JOIN billing_bill bill ON bill.run_id = %(run)s AND bill.person_id = entry.perso
 JOIN billing_billline line
   ON line.bill_id = bill.id AND line.service_date = entry.service_date
 WHERE {BILLABLE}
-"""  # noqa: S608 - constants of this module only; values are bound parameters
+"""  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
 
 INSERT_EXCLUDED = f"""
 INSERT INTO billing_excludedentry
@@ -207,7 +207,7 @@ SELECT %(run)s, time_entry_id, voided, author_qualified, program_certified, case
        rate IS NOT NULL
 FROM billing_staged_entry
 WHERE NOT ({BILLABLE} AND rate IS NOT NULL)
-"""  # noqa: S608 - constants of this module only; values are bound parameters
+"""  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
 
 STAGED_TABLES = [
     "billing_staged_entry",

@@ -53,7 +53,7 @@ def record_rates(*, run) -> None:
     columns = ", ".join(COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {ComplianceRate._meta.db_table} (run_id, {columns}) "  # noqa: S608
+            f"INSERT INTO {ComplianceRate._meta.db_table} (run_id, {columns}) "  # noqa: S608  # nosec B608
             f"SELECT %s, {columns} FROM ({sql}) counted",
             [run.pk, *params],
         )

@@ -87,7 +87,7 @@ def _collect_dues(cursor, as_of: date) -> None:
             continue
         sql, params = unmet.query.sql_with_params()
         cursor.execute(
-            f"INSERT INTO {DUES} ({', '.join(DUE_FIELDS)}, rule, citation) "  # noqa: S608
+            f"INSERT INTO {DUES} ({', '.join(DUE_FIELDS)}, rule, citation) "  # noqa: S608  # nosec B608
             f"SELECT due.*, %s, %s FROM ({sql}) due",
             [rule.rule.value, rule.citation, *params],
         )
@@ -102,7 +102,7 @@ def _matching(finding="compliance_finding"):
 def _reopen(cursor, run) -> int:
     """Resolved findings unmet again (say, the contact that met it was voided)."""
     cursor.execute(
-        f"UPDATE compliance_finding SET status = %s, resolved_at = NULL, "  # noqa: S608
+        f"UPDATE compliance_finding SET status = %s, resolved_at = NULL, "  # noqa: S608  # nosec B608
         f"met_by_record_id = NULL, evidence = due.evidence, evaluation_id = %s "
         f"FROM {DUES} due WHERE {_matching()} AND compliance_finding.status = %s",
         [Finding.Status.OPEN, run.pk, Finding.Status.RESOLVED],
@@ -113,7 +113,7 @@ def _reopen(cursor, run) -> int:
 def _refresh(cursor, run) -> None:
     """Open findings whose evidence changed (another contact recorded, none qualifying)."""
     cursor.execute(
-        f"UPDATE compliance_finding SET evidence = due.evidence, "  # noqa: S608
+        f"UPDATE compliance_finding SET evidence = due.evidence, "  # noqa: S608  # nosec B608
         f"citation = due.citation, evaluation_id = %s FROM {DUES} due WHERE {_matching()} "
         f"AND compliance_finding.status = %s AND (compliance_finding.evidence <> due.evidence "
         f"OR compliance_finding.citation <> due.citation)",
@@ -127,7 +127,7 @@ def _open_new(cursor, run, now) -> int:
     13 minutes at 100,000 persons), the unique index answers in one probe."""
     columns = (*DUE_FIELDS, "rule", "citation")
     cursor.execute(
-        f"INSERT INTO compliance_finding ({', '.join(columns)}, status, detected_at, "  # noqa: S608
+        f"INSERT INTO compliance_finding ({', '.join(columns)}, status, detected_at, "  # noqa: S608  # nosec B608
         f"evaluation_id, acknowledgement_note) "
         f"SELECT {', '.join(f'due.{column}' for column in columns)}, %s, %s, %s, '' "
         f"FROM {DUES} due WHERE true ON CONFLICT DO NOTHING",

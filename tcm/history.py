@@ -36,7 +36,7 @@ def record_history(queryset, *, history_type: str, when: datetime, reason: str, 
         "history_user_id",
     ]
     sql = (
-        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608  # nosec B608
         f"SELECT changed.*, %s, %s, %s, %s FROM ({rows_sql}) changed"
     )
     params = [
