@@ -165,6 +165,12 @@ class BillingRun(Undeletable):
     status = models.CharField(max_length=10, choices=Status, default=Status.GENERATING)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent generated.")
     generated_at = models.DateTimeField(null=True, blank=True)
+    # Totals kept on the run at generation, so the run list reads one row per run
+    # instead of summing every bill of every month ever billed.
+    bill_count = models.PositiveIntegerField(default=0, help_text="Bills due, not withdrawn.")
+    total_due = models.DecimalField(
+        max_digits=12, decimal_places=2, default=0, help_text="Sum of the bills' amounts due."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

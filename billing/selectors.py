@@ -1,20 +1,24 @@
 """Reads behind the billing pages: a bounded number of queries whatever the run's size."""
 
-from django.db.models import Count, Q, Sum
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 
 from billing.models import Bill, BillingRun
 
 
 def runs_for(user):
-    """Runs the user may see with their live bill count and total due (one query)."""
-    return (
-        BillingRun.objects.visible_to(user)
-        .select_related("regional_program", "finalized_by")
-        .annotate(
-            bill_count=Count("bills", filter=Q(bills__withdrawn=False)),
-            total_due=Sum("bills__amount_due"),
-        )
+    """Runs the user may see, with the totals stored at generation (one query)."""
+    return BillingRun.objects.visible_to(user).select_related("regional_program", "finalized_by")
+
+
+def totals_of(run: BillingRun) -> tuple[int, Decimal]:
+    """Bills due (withdrawn ones are not) and their total amount due, in one query."""
+    totals = run.bills.filter(withdrawn=False).aggregate(
+        count=Count("pk"), due=Coalesce(Sum("amount_due"), Decimal("0.00"))
     )
+    return totals["count"], totals["due"]
 
 
 def totals_by_payer(run: BillingRun) -> list[dict]:

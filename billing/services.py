@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from billing import engine
 from billing.models import BillingRun, BillLine
+from billing.selectors import totals_of
 from contacts.models import TimeEntry
 from tcm.dates import month_end, month_start
 from tcm.history import record_history
@@ -99,6 +100,7 @@ def generate_run(*, run_id: int, actor=None) -> BillingRun:
         stamp = timezone.now()
         engine.write_run(run, rule=settings.TCM_UNIT_ROUNDING, stamp=stamp, actor=actor)
         run.status, run.progress, run.generated_at = BillingRun.Status.DRAFT, 100, stamp
+        run.bill_count, run.total_due = totals_of(run)
         run.save()
     return run
 

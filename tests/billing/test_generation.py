@@ -295,6 +295,22 @@ def test_regeneration_history_names_the_change_and_the_actor(person, rate, reimb
     assert (withdrawn.history_type, withdrawn.withdrawn) == ("~", True)
 
 
+def test_the_run_keeps_the_count_and_total_of_the_bills_due(person, rate):
+    CoverageFactory(person=person, effective_to=date(2024, 3, 15))
+    entry(person, 5, 30)
+    late = entry(person, 20, 30)
+    run = generate(person)
+    assert run.bill_count == 2  # Medicaid until the 15th, self-pay after
+    late.voided_at, late.voided_by, late.void_reason = timezone.now(), person.case_manager, "Dup"
+    late.save()
+
+    generate(person)
+
+    run.refresh_from_db()
+    medicaid = run.bills.get(payer_type="medicaid")
+    assert (run.bill_count, run.total_due) == (1, medicaid.amount_due)  # self-pay withdrawn
+
+
 @pytest.mark.parametrize("size", [2, 20])
 def test_generation_is_a_fixed_number_of_queries(
     rate, region, case_manager, size, django_assert_num_queries
@@ -313,10 +329,10 @@ def test_generation_is_a_fixed_number_of_queries(
     # its history, release (10). Generating: savepoint, lock the run, four staged
     # tables, three deletes (links, lines, exclusions), update changed bills,
     # withdraw, their history, insert new bills, their history, insert lines,
-    # links, exclusions, drop the four staged tables, save the run and its
-    # history, release (24).
-    with django_assert_num_queries(10 + 24):
+    # links, exclusions, drop the four staged tables, the run's totals, save the
+    # run and its history, release (25).
+    with django_assert_num_queries(10 + 25):
         generate_bills(month=MARCH, regional_program=region)
-    # Regenerating reopens the draft (savepoint, lock, save, history, release) then the same 24.
-    with django_assert_num_queries(5 + 24):
+    # Regenerating reopens the draft (savepoint, lock, save, history, release) then the same 25.
+    with django_assert_num_queries(5 + 25):
         generate_bills(month=MARCH, regional_program=region)

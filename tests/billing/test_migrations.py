@@ -50,3 +50,37 @@ def test_texts_become_facts_on_a_database_with_bills():
     bill = Bill.objects.get(person_id=person.pk)
     assert (bill.monthly_ability_to_pay, bill.natural_home) == (Decimal("100.02"), True)
     assert bill.cap == Decimal("25.01")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_runs_on_file_get_their_totals_from_their_bills():
+    before = [("billing", "0006_drop_texts_said_from_facts")]
+    apps = _migrate(before)
+    region = apps.get_model("tcm", "RegionalProgram").objects.create(code="tot", name="Totals")
+    person = apps.get_model("people", "Person").objects.create(
+        regional_program=region, first_name="Ada", last_name="Moss", date_of_birth=date(1990, 1, 1)
+    )
+    BillingRun = apps.get_model("billing", "BillingRun")
+    run = BillingRun.objects.create(regional_program=region, month=date(2024, 3, 1))
+    empty = BillingRun.objects.create(regional_program=region, month=date(2024, 4, 1))
+    Bill = apps.get_model("billing", "Bill")
+    for payer_type, amount, withdrawn in [("medicaid", "40.00", False), ("self_pay", "0", True)]:
+        Bill.objects.create(
+            run=run,
+            person=person,
+            month=run.month,
+            payer_type=payer_type,
+            charge=amount,
+            amount_due=amount,
+            withdrawn=withdrawn,
+        )
+
+    _migrate(None)
+
+    from billing.models import BillingRun
+
+    assert BillingRun.objects.values_list("bill_count", "total_due").get(pk=run.pk) == (
+        1,
+        Decimal("40.00"),
+    )
+    assert BillingRun.objects.values_list("bill_count", "total_due").get(pk=empty.pk) == (0, 0)
