@@ -72,7 +72,7 @@ def _counted(as_of: date):
         period_end=Value(as_of, output_field=DateField()),
     )
     for rule in ANNUAL_RULES:
-        late = RULES[rule].late(as_of).values(RULES[rule].person_ref)
+        late = RULES[rule].late(as_of).values("person_id")
         parts.append(_grouped(open_today, rule, met=~Q(pk__in=late)))
     return parts[0].union(*parts[1:], all=True)
 

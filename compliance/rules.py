@@ -123,17 +123,6 @@ class ContactRule:
             return Person.objects.none().values(*DUE_FIELDS)
         return parts[0].union(*parts[1:], all=True)
 
-    def rates(self, periods: list[Period], persons) -> list[tuple]:
-        """(case manager id, period start, persons in scope, persons who met it), one query."""
-        parts = [
-            self.outcomes(period, persons)
-            .values("case_manager_id", "period_start")
-            .annotate(total=Count("pk"), met_total=Count("pk", filter=Q(met=True)))
-            .values_list("case_manager_id", "period_start", "total", "met_total")
-            for period in periods
-        ]
-        return list(parts[0].union(*parts[1:], all=True)) if parts else []
-
     def explain(self, finding) -> str:
         recorded = finding.evidence.get("contacts_in_period", 0)
         looked_at = (
@@ -186,19 +175,18 @@ class CycleRule:
     """A rule without a calendar period: judged for persons open on the as-of date.
 
     The period of its finding runs from the record that started the cycle (the
-    base) to the date it fell due, so each cycle has its own finding.
+    base) to the date it fell due, so each cycle has its own finding. `late()`
+    gives the rows of late cycles (plans, episodes, referrals), each naming its
+    person in `person_id`.
     """
 
     rule: Rule
     citation: str
     record: str  # the kind of record that meets the rule
-    person_ref = "pk"
 
     def unmet(self, as_of: date):
         """`DUE_FIELDS` of each late cycle; the period ends, and falls due, at `due_date`."""
-        late = self.late(as_of).filter(open_on(as_of, self.person_ref)).order_by()
-        if self.person_ref != "person_id":
-            late = late.annotate(person_id=F(self.person_ref))
+        late = self.late(as_of).filter(open_on(as_of, "person_id")).order_by()
         return late.values(
             "person_id",
             period_start=self.base(),
@@ -232,8 +220,6 @@ class AnnualPlanReview(CycleRule):
         return persons.annotate(
             active_meeting_date=Subquery(active.order_by().values("meeting_date")[:1])
         )
-
-    person_ref = "person_id"
 
     def late(self, as_of):
         """Active plans made too long ago: plain columns, no subquery per person."""
@@ -285,8 +271,6 @@ class AnnualReassessment(CycleRule):
             last_assessed_on=Subquery(assessed.values("assessed_on")[:1]),
         ).annotate(reassessment_base=Coalesce("last_assessed_on", "episode_opened_on"))
 
-    person_ref = "person_id"
-
     def late(self, as_of):
         """Episodes open on `as_of` whose last reassessment since opening (or the opening)
         is too old. The last reassessment is an aggregate over a join, computed once per
@@ -331,8 +315,6 @@ class InitialPlan(CycleRule):
     record = "plan"
     citation = f"{PR0039}: a plan of services and supports soon after the case opens"
 
-    person_ref = "person_id"
-
     def late(self, as_of):
         """Episodes open on `as_of`, opened before the deadline, with no plan since."""
         deadline = as_of - timedelta(days=settings.TCM_INITIAL_PLAN_DAYS)
@@ -375,7 +357,6 @@ class ReferralOutcome(CycleRule):
     rule = Rule.DE_REFERRAL_PENDING
     record = "referral"
     citation = f"{PR0039}: secondary review by the regional Diagnostic and Evaluation team"
-    person_ref = "person_id"
 
     def late(self, as_of):
         deadline = as_of - timedelta(days=settings.TCM_REFERRAL_DAYS)
