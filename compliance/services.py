@@ -21,6 +21,7 @@ from compliance.models import EvaluationRun, Finding
 from compliance.rates import record_rates
 from compliance.rules import DUE_FIELDS, RULES
 from tcm.history import record_history
+from tcm.locks import lock_until_commit
 
 # Any constant: two evaluations at once queue on this PostgreSQL advisory lock.
 EVALUATION_LOCK = 6_104_2026
@@ -37,7 +38,7 @@ def evaluate_compliance(*, as_of: date | None = None, actor=None) -> EvaluationR
     """
     as_of = as_of or timezone.localdate()
     with transaction.atomic():
-        _take_lock()
+        lock_until_commit(EVALUATION_LOCK)
         now = timezone.now()
         run = EvaluationRun.objects.create(as_of=as_of, started_at=now, requested_by=actor)
         with connection.cursor() as cursor:
@@ -60,12 +61,6 @@ def evaluate_compliance(*, as_of: date | None = None, actor=None) -> EvaluationR
         run.status = EvaluationRun.Status.FINISHED
         run.save()
     return run
-
-
-def _take_lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVALUATION_LOCK])
 
 
 def _collect_dues(cursor, as_of: date) -> None:

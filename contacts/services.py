@@ -12,13 +12,14 @@ from contextlib import contextmanager
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from contacts.models import Addendum, Contact, TimeEntry
 from people.models import Person
 from plans.models import DesiredOutcome
+from tcm.locks import lock_until_commit
 from tcm.models import User
 
 MINUTES_IN_A_DAY = 24 * 60
@@ -218,15 +219,10 @@ def _lock_author_day(actor: User, day: date, minutes: int) -> None:
     Two tabs submitting at once could each pass the 24-hour check; the lock makes
     the second wait and see the first one's minutes. It covers what the rule
     covers, one author's day: locking the author's row queued every write of the
-    author until the previous one committed, whatever its day. A PostgreSQL
-    advisory lock, released at commit (the two-key form, its own key space); on
-    SQLite the write transaction itself serializes (tcm/settings.py: IMMEDIATE).
+    author until the previous one committed, whatever its day (tcm.locks, the
+    two-key form: its own key space).
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [actor.pk % 2**31, day.toordinal()]
-            )
+    lock_until_commit(actor.pk % 2**31, day.toordinal())
     already = _minutes_logged(actor, day)
     if already + minutes > MINUTES_IN_A_DAY:
         raise ValidationError(
