@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from django.utils import timezone
 
 from people.models import CaseEpisode, Person
 from tcm.models import User
+from tcm.probe import wait_for_healthz
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "10"))
@@ -178,15 +178,8 @@ def _start_server():
         cwd=ROOT,
         env=env,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise RuntimeError("gunicorn did not answer /healthz within 30 s")
+    wait_for_healthz(server, PORT)
+    return server
 
 
 def _session(username) -> dict:

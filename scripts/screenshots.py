@@ -12,12 +12,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
+
+from tcm.probe import wait_for_healthz
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -64,14 +64,8 @@ def serve(env, port):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(60):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    raise SystemExit("runserver did not come up")
+    wait_for_healthz(server, port)
+    return server
 
 
 def login(page: Page, username: str) -> None:
