@@ -107,7 +107,14 @@ class ContactRule:
         )
 
     def unmet(self, as_of: date):
-        parts = [
+        parts = [self.unmet_in(period) for period in self.periods(as_of)]
+        if not parts:  # a look-back too short for a whole quarter
+            return self.unmet_in(Period(as_of, as_of)).none()
+        return parts[0].union(*parts[1:], all=True)
+
+    def unmet_in(self, period: Period):
+        """`DUE_FIELDS` of the persons in scope of `period` who did not meet the rule."""
+        return (
             self.outcomes(period)
             .filter(met=False)
             .values(
@@ -117,11 +124,7 @@ class ContactRule:
                 due_date=F("period_end"),
                 evidence=JSONObject(contacts_in_period=F("contacts_in_period")),
             )
-            for period in self.periods(as_of)
-        ]
-        if not parts:
-            return Person.objects.none().values(*DUE_FIELDS)
-        return parts[0].union(*parts[1:], all=True)
+        )
 
     def explain(self, finding) -> str:
         recorded = finding.evidence.get("contacts_in_period", 0)

@@ -5,9 +5,11 @@ supervisor's "evaluate now", `manage.py evaluate_compliance`). It is set-based
 from end to end, so its time follows the SQL and its memory stays flat
 whatever the number of persons: the unmet requirements of every rule are
 copied into a temporary table of dues, findings are reopened, refreshed and
-opened from it in three statements, open findings met now are resolved in
-one, and the history of every finding the run touched is copied in SQL
-(tcm.history). No finding is read into Python.
+opened from it in three statements, the dashboard's rates are counted with
+the dues as the persons who did not meet each rule (compliance.rates), open
+findings met now are resolved in one statement, and the history of every
+finding the run touched is copied in SQL (tcm.history). No finding is read
+into Python.
 """
 
 from datetime import date
@@ -46,6 +48,7 @@ def evaluate_compliance(*, as_of: date | None = None, actor=None) -> EvaluationR
             run.reopened_count = _reopen(cursor, run)
             _refresh(cursor, run)
             run.opened_count = _open_new(cursor, run, now)
+            record_rates(run=run, dues=DUES)
             cursor.execute(f"DROP TABLE {DUES}")
         run.resolved_count = _resolve_met(run, now)
         changed = Finding.objects.filter(evaluation=run)
@@ -55,7 +58,6 @@ def evaluate_compliance(*, as_of: date | None = None, actor=None) -> EvaluationR
         record_history(
             changed.exclude(detected_at=now), history_type="~", when=now, reason=CHANGE_REASON
         )
-        record_rates(run=run)
         run.open_total = Finding.objects.open().count()
         run.finished_at = timezone.now()
         run.status = EvaluationRun.Status.FINISHED

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from compliance.models import ComplianceRate
 from compliance.rates import dashboard_periods
@@ -108,3 +109,59 @@ def test_a_new_evaluation_replaces_the_rates_of_the_last(caseloads, case_manager
     second = evaluate_compliance(as_of=AS_OF)
     assert not ComplianceRate.objects.filter(run=first).exists()
     assert _counts(second, "monthly_contact", date(2024, 3, 1))[case_manager.pk] == (2, 2)
+
+
+def _stored(run):
+    return sorted(
+        ComplianceRate.objects.filter(run=run).values_list(
+            "case_manager_id",
+            "rule",
+            "period_start",
+            "period_end",
+            "persons_in_scope",
+            "persons_met",
+        )
+    )
+
+
+def test_rates_counted_from_the_sweeps_dues_match_those_counted_from_the_records(
+    settings, caseloads, case_manager, peer_case_manager
+):
+    """A twelve-month look-back counts every dashboard period from the sweep's dues, a
+    one-month look-back eleven of them from the records: the stored rates agree."""
+    seen, unseen, bobs = caseloads
+    closed = PersonFactory(case_manager=case_manager)
+    CaseEpisodeFactory(
+        person=closed,
+        opened_on=date(2023, 2, 1),
+        closed_on=date(2023, 11, 10),
+        closure_reason="moved",
+    )
+    reopened = PersonFactory(case_manager=peer_case_manager)
+    CaseEpisodeFactory(person=reopened, opened_on=date(2023, 8, 20))
+    for day in (date(2023, 5, 3), date(2023, 9, 30), date(2024, 1, 2)):
+        ContactFactory(person=unseen, contact_date=day)
+    ContactFactory(
+        person=bobs, contact_date=date(2023, 12, 5), mode="face_to_face", location="service_setting"
+    )
+    ContactFactory(
+        person=seen,
+        contact_date=date(2023, 10, 5),
+        voided_at=timezone.now(),
+        void_reason="Wrong person.",
+    )
+    ContactFactory(person=reopened, contact_date=date(2023, 10, 5), successful=False)
+    PlanFactory(person=seen, status="active", meeting_date=date(2023, 6, 1))
+    NeedsAssessmentFactory(person=bobs, assessed_on=date(2023, 9, 1))
+
+    settings.TCM_COMPLIANCE_LOOKBACK_MONTHS = 12
+    from_dues = _stored(evaluate_compliance(as_of=AS_OF))
+    settings.TCM_COMPLIANCE_LOOKBACK_MONTHS = 1
+    from_records = _stored(evaluate_compliance(as_of=AS_OF))
+
+    assert from_dues == from_records
+    met = {(row[1], row[2]): row[5] for row in from_dues if row[0] == case_manager.pk}
+    assert met[("monthly_contact", date(2023, 9, 1))] == 1  # unseen, on the 30th
+    assert met[("monthly_contact", date(2023, 10, 1))] == 0  # seen's contact was voided
+    assert met[("initial_plan", AS_OF)] == 1  # seen's plan; unseen has none
+    assert met[("annual_reassessment", AS_OF)] == 0
