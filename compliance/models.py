@@ -35,7 +35,11 @@ class Finding(Undeletable):
         OPEN = "open", "Open"
         RESOLVED = "resolved", "Resolved"
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="findings")
+    # No index of its own: the unique key and `compliance_finding_person` start with it,
+    # and each index costs the engine a write per finding (bench/EXPLAIN.md).
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="findings", db_index=False
+    )
     rule = models.CharField(max_length=30, choices=Rule)
     period_start = models.DateField()
     period_end = models.DateField()
@@ -57,12 +61,19 @@ class Finding(Undeletable):
         help_text="The evaluation that last opened, reopened, refreshed or resolved it.",
     )
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # indexed where set: compliance_finding_ack_by
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledgement_note = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    # The history is read by finding (`id`) and date; the engine writes a history row
+    # per finding it opens, so references nothing looks up by go unindexed.
+    history = HistoricalRecords(no_db_index=["person", "evaluation", "acknowledged_by"])
     objects = FindingQuerySet.as_manager()
 
     class Meta:
@@ -89,6 +100,11 @@ class Finding(Undeletable):
         indexes = [
             models.Index(fields=["status", "rule"], name="compliance_finding_status_rule"),
             models.Index(fields=["person", "status"], name="compliance_finding_person"),
+            models.Index(
+                fields=["acknowledged_by"],
+                condition=Q(acknowledged_by__isnull=False),
+                name="compliance_finding_ack_by",
+            ),
         ]
 
     def __str__(self):
