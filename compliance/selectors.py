@@ -110,28 +110,35 @@ OPEN_FINDINGS_SECONDS = 300
 
 
 def dashboard(user, page_number=None) -> dict:
-    """Compliance rates of the user's program per rule, case manager and period.
+    """The frame of the program's dashboard: its latest finished run, a page of its case
+    managers and the open findings per rule; `rate_tables` reads the rates of that page.
 
-    Read from the rates the latest finished evaluation stored (compliance.rates),
-    a page of case managers at a time, with the whole program's totals: a fixed
-    number of small queries whatever the size of the program.
+    A fixed number of small queries whatever the size of the program.
     """
     run = EvaluationRun.objects.filter(status=EvaluationRun.Status.FINISHED).first()
     stored = ComplianceRate.objects.visible_to(user).filter(run=run)
     page = Paginator(_managers(stored), MANAGERS_PER_PAGE).get_page(page_number)
-    managers = dict(page.object_list)
-    cells = _counts(stored.filter(_of_managers(managers)), "case_manager_id")
-    program = _counts(stored, None)
-    periods = dashboard_periods(run.as_of) if run else {rule: [] for rule in PERIODIC_RULES}
     open_findings = _open_findings(user, run)
     return {
         "run": run,
         "page": page,
+        "open_findings": [(rule, open_findings.get(rule.value, 0)) for rule in Rule],
+    }
+
+
+def rate_tables(user, run, managers: dict) -> dict:
+    """Rates of `run` per rule, period and case manager of `managers` ({id: name}), with
+    the whole program's totals, as stored by the evaluation (compliance.rates)."""
+    stored = ComplianceRate.objects.visible_to(user).filter(run=run)
+    cells = _counts(stored.filter(_of_managers(managers)), "case_manager_id")
+    program = _counts(stored, None)
+    periods = dashboard_periods(run.as_of) if run else {rule: [] for rule in PERIODIC_RULES}
+    return {
+        "run": run,
         "periodic": [
             _rate_table(rule, periods[rule], managers, cells, program) for rule in PERIODIC_RULES
         ],
         "annual": _annual_table(run, managers, cells, program),
-        "open_findings": [(rule, open_findings.get(rule.value, 0)) for rule in Rule],
     }
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from compliance import selectors, services
+from compliance.dashboard import rendered_rate_tables
 from compliance.forms import AcknowledgeForm, FindingFilterForm
 from compliance.models import Finding
 from people.audit import log_access, log_export
@@ -69,6 +70,8 @@ def _section_url(request, section: str, number: int | None) -> str:
 def dashboard(request):
     """The program's compliance rates per rule, case manager and period, with drill-down."""
     context = selectors.dashboard(request.user, request.GET.get("page"))
+    managers = dict(context["page"].object_list)
+    context["rate_tables"] = rendered_rate_tables(request.user, context["run"], managers)
     return render(request, "compliance/dashboard.html", context)
 
 

@@ -9,7 +9,13 @@ from django.utils import timezone
 from compliance.models import EvaluationRun, Finding
 from compliance.services import evaluate_compliance
 from people.models import AccessLog
-from tests.factories import CaseEpisodeFactory, ContactFactory, PersonFactory, PlanFactory
+from tests.factories import (
+    CaseEpisodeFactory,
+    ContactFactory,
+    PersonFactory,
+    PlanFactory,
+    UserFactory,
+)
 from tests.factories.compliance import FindingFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,6 +191,49 @@ def test_dashboard_queries_do_not_grow_with_the_program(
     # the header's program (1); session save in a savepoint (3).
     with django_assert_num_queries(13):
         client.get(reverse("compliance:dashboard"))
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_dashboard_seen_again_reads_the_rendered_tables(
+    client_for, supervisor, case_manager, peer_case_manager, size, django_assert_num_queries
+):
+    _caseload(case_manager, size // 2)
+    _caseload(peer_case_manager, size // 2)
+    evaluate_compliance(as_of=timezone.localdate())
+    client = client_for(supervisor)
+    first = client.get(reverse("compliance:dashboard"))
+    # As the first view, without the page's rates and the program's totals (2), since
+    # the tables of this run, program and page of names are rendered already, and
+    # without the open findings per rule (1), counted once per run.
+    with django_assert_num_queries(10):
+        again = client.get(reverse("compliance:dashboard"))
+    assert again.context["rate_tables"] == first.context["rate_tables"]
+
+
+def test_dashboard_tables_follow_a_renamed_case_manager(
+    client_for, supervisor, case_manager, person
+):
+    evaluate_compliance(as_of=timezone.localdate())
+    client = client_for(supervisor)
+    assert str(case_manager).encode() in client.get(reverse("compliance:dashboard")).content
+    case_manager.last_name = "Renamed"
+    case_manager.save()
+    assert b"Renamed" in client.get(reverse("compliance:dashboard")).content
+
+
+def test_dashboard_tables_of_one_program_are_not_shown_to_another(
+    client_for, supervisor, other_case_manager, person
+):
+    _caseload(other_case_manager, 2)
+    evaluate_compliance(as_of=timezone.localdate())
+    other_supervisor = UserFactory(
+        username="olive", regional_program=other_case_manager.regional_program, role="supervisor"
+    )
+    client = client_for(supervisor)
+    client.get(reverse("compliance:dashboard"))  # this program's tables, rendered and kept
+    theirs = client_for(other_supervisor).get(reverse("compliance:dashboard")).content
+    assert str(other_case_manager).encode() in theirs
+    assert str(person.case_manager).encode() not in theirs
 
 
 @pytest.mark.parametrize("persona", ["case_manager", "reimbursement_officer", "reviewer"])
