@@ -45,7 +45,7 @@ def run_list(request):
         "form": GenerateForm(),
         "can_generate": request.user.role == OFFICER,
         # Unqualified staff explain most excluded time, so officers see them here.
-        "staff": program_staff(request.user, timezone.localdate()),
+        "staff": program_staff(request.user, timezone.localdate(), request.GET.get("staff")),
     }
     return render(request, "billing/run_list.html", context)
 

@@ -2,8 +2,10 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -70,12 +72,29 @@ def _summary(user, today) -> dict:
     return summary
 
 
-def program_staff(user, today):
-    """Case managers of the user's program with today's qualification verdict."""
+STAFF_PER_PAGE = 25  # a program may have 200 case managers at state scale
+
+
+def program_staff(user, today, page_number=None):
+    """A page of the case managers of the user's program, with caseload and today's
+    qualification verdict (the page's `object_list` holds (manager, verdict) pairs).
+
+    The caseload is a correlated count, so PostgreSQL counts the persons of the page's
+    managers only, after the limit, rather than grouping every person of the program.
+    """
+    caseload = (
+        Person.objects.filter(case_manager=OuterRef("pk"))
+        .order_by()
+        .values("case_manager")
+        .annotate(size=Count("pk"))
+        .values("size")
+    )
     managers = (
         User.objects.with_role(Role.CASE_MANAGER)
         .filter(regional_program_id=user.regional_program_id)
-        .annotate(caseload_size=Count("caseload"))
+        .annotate(caseload_size=Coalesce(Subquery(caseload), 0))
         .prefetch_related("qualifications")
     )
-    return [(manager, manager.qualification_on(today)) for manager in managers]
+    page = Paginator(managers, STAFF_PER_PAGE).get_page(page_number)
+    page.object_list = [(manager, manager.qualification_on(today)) for manager in page]
+    return page

@@ -65,6 +65,37 @@ def test_reimbursement_officer_sees_unqualified_case_managers_flagged(
     assert b"Person-centered planning training not completed" in response.content
 
 
+@pytest.mark.parametrize("size", [2, 6])
+def test_reimbursement_officer_pages_through_the_case_managers(
+    client_for, reimbursement_officer, region, size, monkeypatch, django_assert_num_queries
+):
+    from tests.factories import PersonFactory, StaffQualificationFactory, UserFactory
+
+    monkeypatch.setattr("tcm.views.STAFF_PER_PAGE", 2)
+    for number in range(size):
+        manager = UserFactory(
+            username=f"cm{number}",
+            first_name="",
+            last_name=f"Manager {number}",
+            regional_program=region,
+            role="case_manager",
+        )
+        StaffQualificationFactory(staff=manager)
+        for _ in range(number):
+            PersonFactory(case_manager=manager)
+    client = client_for(reimbursement_officer)
+    # session, user, groups, runs, case managers counted, a page of them with their
+    # caseloads, their qualifications, the header's program, the session save (3)
+    with django_assert_num_queries(11):
+        first = client.get(reverse("billing:run-list"))
+    last = client.get(reverse("billing:run-list"), {"staff": size // 2})
+    shown = [*first.context["staff"], *last.context["staff"]]
+    caseloads = [(str(manager), manager.caseload_size) for manager, _ in shown]
+    assert caseloads[:2] == [("Manager 0", 0), ("Manager 1", 1)]
+    assert caseloads[-1] == (f"Manager {size - 1}", size - 1)
+    assert (b"Next case managers" in first.content) == (size > 2)
+
+
 def test_logout_requires_post_and_ends_the_session(client_for, case_manager):
     client = client_for(case_manager)
     response = client.post(reverse("logout"))
