@@ -118,6 +118,7 @@ def dashboard(user, page_number=None) -> dict:
     run = EvaluationRun.objects.filter(status=EvaluationRun.Status.FINISHED).first()
     stored = ComplianceRate.objects.visible_to(user).filter(run=run)
     page = Paginator(_managers(stored), MANAGERS_PER_PAGE).get_page(page_number)
+    page.object_list = _named(page.object_list)
     open_findings = _open_findings(user, run)
     return {
         "run": run,
@@ -158,12 +159,19 @@ def _open_findings(user, run) -> dict:
     return counts
 
 
-def _managers(stored) -> list[tuple[int | None, str]]:
-    """(id, name) of every case manager with rates, by name; persons without one last."""
-    ids = set(stored.order_by().values_list("case_manager_id", flat=True).distinct())
-    names = {manager.pk: str(manager) for manager in User.objects.filter(pk__in=ids - {None})}
-    ordered = sorted(names.items(), key=lambda item: (item[1], item[0]))
-    return [*ordered, (None, "Unassigned")] if None in ids else ordered
+def _managers(stored) -> list[int | None]:
+    """Ids of every case manager with rates, in the users' order (by name); persons
+    without one last. Names are read for a page only (`_named`): a program may have 200."""
+    named = User.objects.filter(pk__in=stored.values("case_manager_id"))
+    ids = list(named.values_list("pk", flat=True))
+    return [*ids, None] if stored.filter(case_manager__isnull=True).exists() else ids
+
+
+def _named(ids) -> list[tuple[int | None, str]]:
+    fields = ("first_name", "last_name", "username")  # all str(user) reads
+    users = User.objects.filter(pk__in=[pk for pk in ids if pk]).only(*fields)
+    names = {user.pk: str(user) for user in users}
+    return [(pk, names[pk] if pk else "Unassigned") for pk in ids]
 
 
 def _of_managers(managers) -> Q:

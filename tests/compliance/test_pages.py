@@ -168,6 +168,21 @@ def test_dashboard_pages_through_case_managers_with_the_programs_totals(
     assert b"Next case managers" in client.get(reverse("compliance:dashboard")).content
 
 
+def test_dashboard_lists_case_managers_by_last_name_and_the_unassigned_last(
+    client_for, supervisor, case_manager, peer_case_manager, region
+):
+    case_manager.last_name, peer_case_manager.last_name = "Zimmer", "Abbott"
+    case_manager.save()
+    peer_case_manager.save()
+    _caseload(case_manager, 1)
+    _caseload(peer_case_manager, 1)
+    CaseEpisodeFactory(person=PersonFactory(regional_program=region), opened_on=date(2020, 1, 1))
+    evaluate_compliance(as_of=timezone.localdate())
+    response = client_for(supervisor).get(reverse("compliance:dashboard"))
+    names = [row["name"] for row in response.context["annual"]["rows"]]
+    assert names == [str(peer_case_manager), str(case_manager), "Unassigned"]
+
+
 def test_dashboard_shows_only_the_supervisors_program(
     client_for, supervisor, other_case_manager, person
 ):
@@ -186,10 +201,11 @@ def test_dashboard_queries_do_not_grow_with_the_program(
     _caseload(peer_case_manager, size // 2)
     evaluate_compliance(as_of=timezone.localdate())
     client = client_for(supervisor)
-    # session, user, role (3); last finished run (1); case managers with rates, their
-    # names (2); the page's rates, the program's totals (2); open findings per rule (1);
-    # the header's program (1); session save in a savepoint (3).
-    with django_assert_num_queries(13):
+    # session, user, role (3); last finished run (1); case managers with rates by name,
+    # whether some persons have none, the page's names (3); the page's rates, the
+    # program's totals (2); open findings per rule (1); the header's program (1); session
+    # save in a savepoint (3).
+    with django_assert_num_queries(14):
         client.get(reverse("compliance:dashboard"))
 
 
@@ -205,7 +221,7 @@ def test_dashboard_seen_again_reads_the_rendered_tables(
     # As the first view, without the page's rates and the program's totals (2), since
     # the tables of this run, program and page of names are rendered already, and
     # without the open findings per rule (1), counted once per run.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         again = client.get(reverse("compliance:dashboard"))
     assert again.context["rate_tables"] == first.context["rate_tables"]
 
