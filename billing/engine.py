@@ -17,12 +17,20 @@ tables and then the writes:
 3. staged persons: the means-test facts of each person with self-pay time;
 4. staged bills: one per person and payer, with its charge and the amount due
    under the means-test cap (rule 5), in whole cents so both databases round
-   the same way.
+   the same way;
+5. staged lines: one per staged day on its payer's bill, next to the run's
+   line of that bill and day if there is one;
+6. staged links: each billable entry on the line of its day, and whether the
+   link exists.
 
 Then bills are updated where something changed, withdrawn where nothing is
 due any more, inserted where new, and their history rows copied in SQL
-(tcm/history.py); the run's lines, their time-entry links and the excluded
-entries are replaced.
+(tcm/history.py). The run's lines, their time-entry links and the excluded
+entries are brought to what the month says the same way: staged next to what
+the run has (5. and 6., two more temporary tables), then only the rows that
+differ are updated, deleted or inserted. Regenerating an unchanged draft
+writes nothing; rewriting every row cost its index entries and, for lines and
+links, a deferred foreign-key check each at COMMIT (bench/EXPLAIN.md).
 """
 
 from django.db import connection
@@ -103,17 +111,6 @@ SELECT person_id, payer_type, coverage_id, means_test_id, minutes, units,
 FROM due
 """
 
-DELETE_LINKS = """
-DELETE FROM billing_billline_time_entries WHERE billline_id IN (
-    SELECT line.id FROM billing_billline line
-    JOIN billing_bill bill ON bill.id = line.bill_id
-    WHERE bill.run_id = %(run)s)
-"""
-DELETE_LINES = """
-DELETE FROM billing_billline WHERE bill_id IN (SELECT id FROM billing_bill WHERE run_id = %(run)s)
-"""
-DELETE_EXCLUDED = "DELETE FROM billing_excludedentry WHERE run_id = %(run)s"
-
 FACTS = [
     "coverage_id",
     "means_test_id",
@@ -177,48 +174,168 @@ WHERE true
 ON CONFLICT DO NOTHING
 """  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
 
-INSERT_LINES = """
-INSERT INTO billing_billline
-    (bill_id, service_date, minutes, previously_billed_minutes, units, rule, rate, charge)
-SELECT bill.id, day.service_date, day.minutes, day.previously_billed_minutes, day.units,
-       %(rule)s, day.rate, day.charge_cents / 100.0
-FROM billing_staged_day day
-JOIN billing_bill bill
-  ON bill.run_id = %(run)s AND bill.person_id = day.person_id
- AND bill.payer_type = day.payer_type
+LINE_FACTS = [
+    "minutes",
+    "previously_billed_minutes",
+    "units",
+    "rule",
+    "rate",
+    "charge",
+]
+
+
+def line_columns(table: str = "") -> str:
+    return ", ".join(f"{table}.{name}" if table else name for name in LINE_FACTS)
+
+
+# The lines the run must have: one per staged day, on the bill of the day's payer, each
+# with the run's line of that bill and day if it has one, and whether that line's facts
+# differ. Reading the existing lines here, into a table of our own, is what lets the
+# writes below skip what is already right without an anti-join against the table being
+# written (the quadratic plan at INSERT_NEW_BILLS).
+STAGE_LINES = f"""
+CREATE TEMP TABLE billing_staged_line AS
+SELECT staged.*, line.id AS line_id,
+       line.id IS NOT NULL AND NOT EXISTS (
+           SELECT {line_columns("staged")}
+           INTERSECT
+           SELECT {line_columns("line")}) AS changed
+FROM (
+    SELECT bill.id AS bill_id, day.person_id, day.service_date, day.minutes,
+           day.previously_billed_minutes, day.units, %(rule)s AS rule, day.rate,
+           day.charge_cents / 100.0 AS charge
+    FROM billing_staged_day day
+    JOIN billing_bill bill
+      ON bill.run_id = %(run)s AND bill.person_id = day.person_id
+     AND bill.payer_type = day.payer_type
+) staged
+LEFT JOIN billing_billline line
+  ON line.bill_id = staged.bill_id AND line.service_date = staged.service_date
+"""  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
+
+# A regenerated draft keeps the lines, links and exclusions that are still right, so an
+# unchanged month writes nothing: each row written costs its index entries, and each
+# line or link a deferred foreign-key check at COMMIT (bench/EXPLAIN.md).
+UPDATE_CHANGED_LINES = """
+UPDATE billing_billline SET
+    minutes = staged.minutes, previously_billed_minutes = staged.previously_billed_minutes,
+    units = staged.units, rule = staged.rule, rate = staged.rate, charge = staged.charge
+FROM billing_staged_line staged
+WHERE billing_billline.id = staged.line_id AND staged.changed
 """
 
-# A person's day is on exactly one line of the run (the day has one payer).
-INSERT_LINKS = f"""
-INSERT INTO billing_billline_time_entries (billline_id, timeentry_id)
-SELECT line.id, entry.time_entry_id
+INSERT_NEW_LINES = f"""
+INSERT INTO billing_billline (bill_id, service_date, {line_columns()})
+SELECT bill_id, service_date, {line_columns()}
+FROM billing_staged_line
+WHERE line_id IS NULL
+"""  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
+
+# Each billable entry on the line of its day (a person's day has one payer, so one line),
+# and whether that link is already there.
+STAGE_LINKS = f"""
+CREATE TEMP TABLE billing_staged_link AS
+SELECT line.id AS billline_id, entry.time_entry_id AS timeentry_id,
+       link.id IS NOT NULL AS linked
 FROM billing_staged_entry entry
-JOIN billing_bill bill ON bill.run_id = %(run)s AND bill.person_id = entry.person_id
+JOIN billing_staged_line staged
+  ON staged.person_id = entry.person_id AND staged.service_date = entry.service_date
 JOIN billing_billline line
-  ON line.bill_id = bill.id AND line.service_date = entry.service_date
+  ON line.bill_id = staged.bill_id AND line.service_date = staged.service_date
+LEFT JOIN billing_billline_time_entries link
+  ON link.billline_id = line.id AND link.timeentry_id = entry.time_entry_id
 WHERE {BILLABLE}
 """  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
 
-INSERT_EXCLUDED = f"""
+RUN_LINES = """
+SELECT line.id FROM billing_billline line
+JOIN billing_bill bill ON bill.id = line.bill_id
+WHERE bill.run_id = %(run)s
+"""
+
+DELETE_STALE_LINKS = f"""
+DELETE FROM billing_billline_time_entries
+WHERE billline_id IN ({RUN_LINES})
+  AND NOT EXISTS (
+      SELECT 1 FROM billing_staged_link staged
+      WHERE staged.billline_id = billing_billline_time_entries.billline_id
+        AND staged.timeentry_id = billing_billline_time_entries.timeentry_id)
+"""  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
+
+# Their links went with DELETE_STALE_LINKS: every staged link is on a staged line.
+DELETE_STALE_LINES = """
+DELETE FROM billing_billline
+WHERE bill_id IN (SELECT id FROM billing_bill WHERE run_id = %(run)s)
+  AND NOT EXISTS (
+      SELECT 1 FROM billing_staged_line staged
+      WHERE staged.bill_id = billing_billline.bill_id
+        AND staged.service_date = billing_billline.service_date)
+"""
+
+INSERT_NEW_LINKS = """
+INSERT INTO billing_billline_time_entries (billline_id, timeentry_id)
+SELECT billline_id, timeentry_id FROM billing_staged_link
+WHERE NOT linked
+"""
+
+# Qualified: inside DELETE_STALE_EXCLUDED the unqualified names would be ambiguous to a reader.
+EXCLUDED = (
+    "NOT (NOT entry.voided AND entry.author_qualified AND entry.program_certified"
+    " AND entry.case_open AND entry.rate IS NOT NULL)"
+)
+
+# The facts of an exclusion are its reasons: one whose reasons changed is replaced.
+DELETE_STALE_EXCLUDED = f"""
+DELETE FROM billing_excludedentry
+WHERE run_id = %(run)s
+  AND NOT EXISTS (
+      SELECT 1 FROM billing_staged_entry entry
+      WHERE entry.time_entry_id = billing_excludedentry.time_entry_id AND {EXCLUDED}
+        AND entry.voided = billing_excludedentry.voided
+        AND entry.author_qualified = billing_excludedentry.author_qualified
+        AND entry.program_certified = billing_excludedentry.program_certified
+        AND entry.case_open = billing_excludedentry.case_open
+        AND (entry.rate IS NOT NULL) = billing_excludedentry.rate_in_force)
+"""  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
+
+# ON CONFLICT on billing_excludedentry_once_per_run: the ones kept above are there already.
+INSERT_NEW_EXCLUDED = f"""
 INSERT INTO billing_excludedentry
     (run_id, time_entry_id, voided, author_qualified, program_certified, case_open,
      rate_in_force)
-SELECT %(run)s, time_entry_id, voided, author_qualified, program_certified, case_open,
-       rate IS NOT NULL
-FROM billing_staged_entry
-WHERE NOT ({BILLABLE} AND rate IS NOT NULL)
+SELECT %(run)s, entry.time_entry_id, entry.voided, entry.author_qualified,
+       entry.program_certified, entry.case_open, entry.rate IS NOT NULL
+FROM billing_staged_entry entry
+WHERE {EXCLUDED}
+ON CONFLICT DO NOTHING
 """  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
+
+# In this order: lines before the links that point to them, stale links before the lines
+# they pointed to.
+WRITE_LINES_AND_EXCLUSIONS = [
+    STAGE_LINES,
+    UPDATE_CHANGED_LINES,
+    INSERT_NEW_LINES,
+    STAGE_LINKS,
+    DELETE_STALE_LINKS,
+    DELETE_STALE_LINES,
+    INSERT_NEW_LINKS,
+    DELETE_STALE_EXCLUDED,
+    INSERT_NEW_EXCLUDED,
+]
 
 STAGED_TABLES = [
     "billing_staged_entry",
     "billing_staged_day",
     "billing_staged_person",
     "billing_staged_bill",
+    "billing_staged_line",
+    "billing_staged_link",
 ]
 
 
 def write_run(run: BillingRun, *, rule: str, stamp, actor=None) -> None:
-    """Rewrite the bills, lines and exclusions of `run`; bills changed now get `stamp`."""
+    """Bring the bills, lines and exclusions of `run` up to date; bills changed now get `stamp`."""
     parameters = {
         "run": run.pk,
         "month": connection.ops.adapt_datefield_value(run.month),
@@ -233,10 +350,8 @@ def write_run(run: BillingRun, *, rule: str, stamp, actor=None) -> None:
         cursor.execute(STAGE_DAYS, parameters)
         _stage(cursor, "billing_staged_person", staging.self_pay_facts(run))
         cursor.execute(STAGE_BILLS)
-        for statement in (DELETE_LINKS, DELETE_LINES, DELETE_EXCLUDED):
-            cursor.execute(statement, parameters)
         _write_bills(cursor, run, parameters, stamp, actor)
-        for statement in (INSERT_LINES, INSERT_LINKS, INSERT_EXCLUDED):
+        for statement in WRITE_LINES_AND_EXCLUSIONS:
             cursor.execute(statement, parameters)
         for table in STAGED_TABLES:
             cursor.execute(f"DROP TABLE {table}")

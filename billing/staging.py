@@ -33,9 +33,17 @@ FINALIZED = BillingRun.Status.FINALIZED
 
 
 def month_entries(run: BillingRun):
-    """Time entries of the run's program and month that no finalized run has billed yet."""
+    """Time entries of the run's program and month that no finalized run has billed yet.
+
+    Only runs of the same month can have billed them (a run bills its month's
+    entries, and finalizing froze their date), so the check reads the links of that
+    month's finalized bills, not every link ever written: it hashed them all, a
+    cost that grew with every month billed (bench/EXPLAIN.md).
+    """
     already_billed = BillLine.time_entries.through.objects.filter(
-        timeentry_id=OuterRef("pk"), billline__bill__run__status=FINALIZED
+        timeentry_id=OuterRef("pk"),
+        billline__bill__month=run.month,
+        billline__bill__run__status=FINALIZED,
     )
     return (
         TimeEntry.objects.with_billing_gate()

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from billing.models import Bill, BillingRun
+from billing.models import Bill, BillingRun, BillLine
 from billing.rules import NO_RATE
 from billing.services import generate_bills
 from contacts.rules import CASE_NOT_OPEN, NOT_CERTIFIED, NOT_QUALIFIED, VOIDED
@@ -253,6 +253,74 @@ def test_regenerating_a_draft_updates_bills_in_place_and_withdraws_the_rest(pers
     assert again.excluded_entries.get().time_entry == late
 
 
+def test_regenerating_an_unchanged_draft_keeps_its_lines_links_and_exclusions(person, rate):
+    CoverageFactory(person=person)
+    entry(person, 5, 30)
+    entry(person, 5, 10)
+    entry(person, 6, 20, voided_at=timezone.now(), voided_by=person.case_manager, void_reason="x")
+    run = generate(person)
+
+    def rows():
+        lines = BillLine.objects.filter(bill__run=run)
+        links = BillLine.time_entries.through.objects.filter(billline__bill__run=run)
+        return (
+            sorted(lines.values_list("pk", "service_date", "minutes", "units")),
+            sorted(links.values_list("pk", "billline_id", "timeentry_id")),
+            sorted(run.excluded_entries.values_list("pk", "time_entry_id", "voided")),
+        )
+
+    before = rows()
+    generate(person)
+    assert rows() == before  # the same rows, not copies of them
+
+
+def test_a_day_whose_payer_changes_moves_its_line_and_entries(person, rate):
+    coverage = CoverageFactory(person=person)
+    early = entry(person, 5, 30)
+    late = [entry(person, 20, 30), entry(person, 20, 8)]
+    run = generate(person)
+    coverage.effective_to = date(2024, 3, 15)
+    coverage.save()
+
+    generate(person)
+
+    medicaid = run.bills.get(payer_type="medicaid")
+    self_pay = run.bills.get(payer_type="self_pay")
+    assert [(line.service_date.day, line.units) for line in medicaid.lines.all()] == [(5, 2)]
+    assert list(medicaid.lines.get().time_entries.all()) == [early]
+    assert [(line.service_date.day, line.units) for line in self_pay.lines.all()] == [(20, 3)]
+    assert sorted(self_pay.lines.get().time_entries.all(), key=lambda e: e.pk) == late
+    assert BillLine.time_entries.through.objects.count() == 3
+
+
+def test_a_day_whose_minutes_change_is_rewritten_with_its_entries(person, rate):
+    CoverageFactory(person=person)
+    first = entry(person, 5, 30)
+    run = generate(person)
+    second = entry(person, 5, 15)
+    first.minutes = 20
+    first.save()
+
+    generate(person)
+
+    line = only_bill(run).lines.get()
+    assert (line.minutes, line.units, line.charge) == (35, 2, Decimal("40.00"))
+    assert sorted(line.time_entries.all(), key=lambda e: e.pk) == [first, second]
+
+
+def test_an_exclusion_whose_reasons_change_is_rewritten(gated_person):
+    person = gated_person
+    unqualified = entry(person, 8, 30)
+    run = generate(person)
+    unqualified.voided_at, unqualified.voided_by = timezone.now(), person.case_manager
+    unqualified.void_reason = "Duplicate"
+    unqualified.save()
+
+    generate(person)
+
+    assert run.excluded_entries.get().reason_list == [VOIDED, NOT_QUALIFIED]
+
+
 def test_regenerating_unchanged_bills_writes_no_history(person, rate):
     CoverageFactory(person=person)
     entry(person, 5, 30)
@@ -327,12 +395,13 @@ def test_generation_is_a_fixed_number_of_queries(
     # Opening the run: savepoint, the open run locked, is there a regular run,
     # savepoint, insert the run and its history, release, mark it generating and
     # its history, release (10). Generating: savepoint, lock the run, four staged
-    # tables, three deletes (links, lines, exclusions), update changed bills,
-    # withdraw, their history, insert new bills, their history, insert lines,
-    # links, exclusions, drop the four staged tables, the run's totals, save the
-    # run and its history, release (25).
-    with django_assert_num_queries(10 + 25):
+    # tables, update changed bills, withdraw, their history, insert new bills, their
+    # history, stage the lines, update changed ones, insert new ones, stage the links,
+    # delete stale links, stale lines, insert new links, delete stale exclusions,
+    # insert new ones, drop the six staged tables, the run's totals, save the run and
+    # its history, release (30).
+    with django_assert_num_queries(10 + 30):
         generate_bills(month=MARCH, regional_program=region)
-    # Regenerating reopens the draft (savepoint, lock, save, history, release) then the same 25.
-    with django_assert_num_queries(5 + 25):
+    # Regenerating reopens the draft (savepoint, lock, save, history, release) then the same 30.
+    with django_assert_num_queries(5 + 30):
         generate_bills(month=MARCH, regional_program=region)
