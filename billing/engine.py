@@ -125,8 +125,9 @@ FACTS = [
 ]
 
 
-def columns(table: str = "") -> str:
-    return ", ".join(f"{table}.{name}" if table else name for name in FACTS)
+def columns(table: str = "", names: list[str] = FACTS) -> str:
+    """`names` as a column list, qualified with `table` when given."""
+    return ", ".join(f"{table}.{name}" if table else name for name in names)
 
 
 # Only bills whose facts differ: unchanged bills keep their history as it is.
@@ -174,18 +175,7 @@ WHERE true
 ON CONFLICT DO NOTHING
 """  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
 
-LINE_FACTS = [
-    "minutes",
-    "previously_billed_minutes",
-    "units",
-    "rule",
-    "rate",
-    "charge",
-]
-
-
-def line_columns(table: str = "") -> str:
-    return ", ".join(f"{table}.{name}" if table else name for name in LINE_FACTS)
+LINE_FACTS = ["minutes", "previously_billed_minutes", "units", "rule", "rate", "charge"]
 
 
 # The lines the run must have: one per staged day, on the bill of the day's payer, each
@@ -197,9 +187,9 @@ STAGE_LINES = f"""
 CREATE TEMP TABLE billing_staged_line AS
 SELECT staged.*, line.id AS line_id,
        line.id IS NOT NULL AND NOT EXISTS (
-           SELECT {line_columns("staged")}
+           SELECT {columns("staged", LINE_FACTS)}
            INTERSECT
-           SELECT {line_columns("line")}) AS changed
+           SELECT {columns("line", LINE_FACTS)}) AS changed
 FROM (
     SELECT bill.id AS bill_id, day.person_id, day.service_date, day.minutes,
            day.previously_billed_minutes, day.units, %(rule)s AS rule, day.rate,
@@ -225,8 +215,8 @@ WHERE billing_billline.id = staged.line_id AND staged.changed
 """
 
 INSERT_NEW_LINES = f"""
-INSERT INTO billing_billline (bill_id, service_date, {line_columns()})
-SELECT bill_id, service_date, {line_columns()}
+INSERT INTO billing_billline (bill_id, service_date, {columns(names=LINE_FACTS)})
+SELECT bill_id, service_date, {columns(names=LINE_FACTS)}
 FROM billing_staged_line
 WHERE line_id IS NULL
 """  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
