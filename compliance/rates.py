@@ -7,17 +7,22 @@ program, case manager, rule and period:
 
 - every calendar month and quarter that ended in the `MONTHS` before the run's
   as-of date: the persons in scope and those who met the rule, by the engine's
-  own definition (`ContactRule.outcomes`), so the dashboard and the findings agree;
+  own definition, so the dashboard and the findings agree;
 - each annual rule on the as-of date (period_start = period_end = as-of date):
   the persons whose case is open and those not late by the rule's `late()`.
 
 The persons who did not meet a rule are the ones the sweep has just written to
-its table of dues, so the counts read them there rather than judging every
-person again from the contacts, plans and assessments: the same answer, since
-the dues are the rules' own `unmet()` (half the statement's CPU time,
-bench/EXPLAIN.md). A dashboard period older than the sweep's look-back
-(`TCM_COMPLIANCE_LOOKBACK_MONTHS` under 12) has no dues and is counted from
-the records.
+its table of dues (the rules' own `unmet()`), so the counts read them there
+rather than judging every person again from contacts, plans and assessments.
+A dashboard period older than the sweep's look-back
+(`TCM_COMPLIANCE_LOOKBACK_MONTHS` under 12) has no dues; its persons who met
+the rule are counted from the records.
+
+Who is in scope of which period is read in one pass over the episodes, and
+the persons are counted with one sum per period over one join of persons,
+episodes and dues, each program and case manager a row, which the statement
+then splits into a row per period. Asking per period instead joined every
+person with every episode 19 times (bench/EXPLAIN.md).
 
 The run's rates then replace the previous run's: they are a snapshot derived
 from the records, recounted by any evaluation as of the same date.
@@ -26,13 +31,11 @@ from the records, recounted by any evaluation as of the same date.
 from datetime import date
 
 from django.db import connection
-from django.db.models import CharField, Count, DateField, Q, Value
-from django.db.models.expressions import RawSQL
 
 from compliance.models import ComplianceRate, Rule
 from compliance.periods import Period, ended_months, ended_quarters
-from compliance.rules import RULES, open_on
-from people.models import Person
+from compliance.rules import RULES
+from people.models import CaseEpisode, Person
 
 MONTHS = 12  # how far back the dashboard shows calendar periods
 PERIODIC_RULES = (Rule.MONTHLY_CONTACT, Rule.QUARTERLY_FACE_TO_FACE)
@@ -61,58 +64,70 @@ def record_rates(*, run, dues: str) -> None:
 
     `dues` names the sweep's table of unmet (rule, person, period) rows for the same date.
     """
-    sql, params = _counted(run.as_of, dues).query.sql_with_params()
-    columns = ", ".join(COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {ComplianceRate._meta.db_table} (run_id, {columns}) "  # noqa: S608  # nosec B608
-            f"SELECT %s, {columns} FROM ({sql}) counted",
-            [run.pk, *params],
-        )
+        cursor.execute(*_insert(run, dues))
     ComplianceRate.objects.exclude(run=run).delete()
 
 
-def _counted(as_of: date, dues: str):
-    """One UNION ALL of `COLUMNS` rows: every calendar period, then every annual rule."""
-    parts = [
-        _grouped(RULES[rule].outcomes(period), rule, met=_met(rule, period, as_of, dues))
-        for rule, periods in dashboard_periods(as_of).items()
-        for period in periods
+def _insert(run, dues: str) -> tuple[str, list]:
+    """One statement: `covered` (a row per person: which periods an episode of theirs
+    covers), `unmet` (a row per person with dues: which periods they did not meet),
+    `counted` (a row per program and case manager: n persons in scope and m who met,
+    per period), then a rate row per program, case manager and period with anyone in scope.
+    """
+    as_of, date_param = run.as_of, connection.ops.adapt_datefield_value
+    counted = [
+        (rule, period) for rule, periods in dashboard_periods(as_of).items() for period in periods
     ]
-    open_today = Person.objects.filter(open_on(as_of)).annotate(
-        period_start=Value(as_of, output_field=DateField()),
-        period_end=Value(as_of, output_field=DateField()),
+    counted += [(rule, Period(as_of, as_of)) for rule in ANNUAL_RULES]
+    covered, unmet, sums, rows = [], [], [], []
+    params = {"covered": [], "unmet": [], "sums": [], "rows": []}
+    for i, (rule, period) in enumerate(counted):
+        start, end = date_param(period.start), date_param(period.end)
+        covered.append(
+            f"MAX(CASE WHEN opened_on <= %s AND (closed_on IS NULL OR closed_on >= %s) "
+            f"THEN 1 ELSE 0 END) AS c{i}"
+        )
+        params["covered"] += [start, end]
+        if rule in ANNUAL_RULES:
+            unmet.append(f"MAX(CASE WHEN rule = %s THEN 1 ELSE 0 END) AS u{i}")
+            params["unmet"] += [rule.value]
+            met = f"COALESCE(unmet.u{i}, 0) = 0"
+        elif period in RULES[rule].periods(as_of):
+            unmet.append(
+                f"MAX(CASE WHEN rule = %s AND period_start = %s AND period_end = %s "
+                f"THEN 1 ELSE 0 END) AS u{i}"
+            )
+            params["unmet"] += [rule.value, start, end]
+            met = f"COALESCE(unmet.u{i}, 0) = 0"
+        else:  # older than the look-back: no dues
+            met_sql, met_params = (
+                RULES[rule]
+                .met_between(period.start, period.end)
+                .values("person_id")
+                .query.sql_with_params()
+            )
+            met = f"person.id IN ({met_sql})"
+            params["sums"] += list(met_params)
+        sums.append(
+            f"SUM(covered.c{i}) AS n{i}, "
+            f"SUM(CASE WHEN covered.c{i} = 1 AND {met} THEN 1 ELSE 0 END) AS m{i}"
+        )
+        rows.append(
+            f"SELECT %s, regional_program_id, case_manager_id, %s, %s, %s, n{i}, m{i} "  # noqa: S608  # nosec B608
+            f"FROM counted WHERE n{i} > 0"
+        )
+        params["rows"] += [run.pk, rule.value, start, end]
+    sql = (
+        f"WITH covered AS (SELECT person_id, {', '.join(covered)} "  # noqa: S608  # nosec B608
+        f"FROM {CaseEpisode._meta.db_table} GROUP BY person_id), "
+        f"unmet AS (SELECT person_id, {', '.join(unmet)} FROM {dues} GROUP BY person_id), "
+        f"counted AS (SELECT person.regional_program_id, person.case_manager_id, "
+        f"{', '.join(sums)} FROM {Person._meta.db_table} person "
+        f"JOIN covered ON covered.person_id = person.id "
+        f"LEFT JOIN unmet ON unmet.person_id = person.id "
+        f"GROUP BY person.regional_program_id, person.case_manager_id) "
+        f"INSERT INTO {ComplianceRate._meta.db_table} (run_id, {', '.join(COLUMNS)}) "
+        + " UNION ALL ".join(rows)
     )
-    for rule in ANNUAL_RULES:
-        parts.append(_grouped(open_today, rule, met=~Q(pk__in=_unmet(dues, rule))))
-    return parts[0].union(*parts[1:], all=True)
-
-
-def _met(rule: Rule, period: Period, as_of: date, dues: str) -> Q:
-    """Persons in scope of `period` who met `rule`: those without a due, when the sweep
-    judged the period; otherwise those with a qualifying record, as one set, which
-    PostgreSQL reads once and hashes (bench/EXPLAIN.md)."""
-    if period in RULES[rule].periods(as_of):
-        return ~Q(pk__in=_unmet(dues, rule, period))
-    return Q(pk__in=RULES[rule].met_between(period.start, period.end).values("person_id"))
-
-
-def _unmet(dues: str, rule: Rule, period: Period | None = None) -> RawSQL:
-    """The persons of the sweep's dues of `rule` (in `period`, if given)."""
-    sql = f"SELECT person_id FROM {dues} WHERE rule = %s"  # noqa: S608  # nosec B608: a constant table name
-    params = [rule.value]
-    if period:
-        sql += " AND period_start = %s AND period_end = %s"
-        params += [period.start, period.end]
-    return RawSQL(sql, params)  # noqa: S611  # nosec B611: the values are parameters
-
-
-def _grouped(persons, rule: Rule, *, met: Q):
-    """Persons (annotated with their period) counted per program and case manager."""
-    return (
-        persons.annotate(rule=Value(rule.value, output_field=CharField()))
-        .order_by()
-        .values("regional_program_id", "case_manager_id", "rule", "period_start", "period_end")
-        .annotate(persons_in_scope=Count("pk"), persons_met=Count("pk", filter=met))
-        .values_list(*COLUMNS)
-    )
+    return sql, [*params["covered"], *params["unmet"], *params["sums"], *params["rows"]]
