@@ -89,7 +89,9 @@ def _collect_dues(cursor, as_of: date) -> None:
             [rule.rule.value, rule.citation, *params],
         )
     if connection.vendor == "postgresql":
-        cursor.execute(f"ANALYZE {DUES}")  # autovacuum never analyzes temporary tables
+        # Autovacuum never analyzes temporary tables. The statements after this one join
+        # and filter on the key only; the evidence and citation are wide and never tested.
+        cursor.execute(f"ANALYZE {DUES} ({', '.join(KEY)})")
 
 
 def _matching(finding="compliance_finding"):
