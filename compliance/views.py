@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,7 +20,9 @@ from compliance.dashboard import rendered_rate_tables
 from compliance.forms import AcknowledgeForm, FindingFilterForm
 from compliance.models import Finding
 from people.audit import log_access, log_export
+from tcm import versions
 from tcm.decorators import role_required
+from tcm.page_cache import CachedBody
 from tcm.roles import Role
 
 PAGE_SIZE = 50
@@ -37,13 +40,20 @@ def worklist(request):
 
     Each section shows a page of its rows (`?overdue=2` is the second page of the
     overdue findings): a caseload of 100 persons can owe 150 findings and 200
-    items, and rendering them all was most of the page's time.
+    items, and rendering them all was most of the page's time. The body is cached
+    until a record of the caseload changes (tcm.page_cache).
     """
+    scopes = (versions.caseload_scope(request.user.pk), versions.RECORDS)
+    body = CachedBody(request, scopes).render(lambda extra: _worklist_body(request, extra))
+    return render(request, "compliance/worklist.html", {"body": body})
+
+
+def _worklist_body(request, extra: dict) -> str:
     today = timezone.localdate()
-    context = {"today": today, **selectors.worklist(request.user, today)}
+    context = {"today": today, **selectors.worklist(request.user, today), **extra}
     for section in WORKLIST_SECTIONS:
         context[section] = _section_page(request, section, context[section])
-    return render(request, "compliance/worklist.html", context)
+    return render_to_string("compliance/_worklist_body.html", context, request=request)
 
 
 def _section_page(request, section: str, rows):

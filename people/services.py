@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from people.models import CaseAssignment, CaseEpisode, LivingArrangement, Person, Representative
 from people.selectors import assignable_case_managers
+from tcm import versions
 from tcm.models import RegionalProgram, User
 
 # Demographic and contact fields a case manager may correct at any time. The
@@ -202,6 +203,7 @@ def reassign(*, actor: User, persons: Iterable[Person], case_manager: User | Non
         )
     _check_case_manager(case_manager, programs.pop())
     moving = [person for person in persons if person.case_manager_id != case_manager.pk]
+    leaving = {person.case_manager_id for person in moving}
     today = timezone.localdate()
     current = list(
         CaseAssignment.objects.filter(person__in=moving, ended_on__isnull=True).select_for_update()
@@ -224,6 +226,8 @@ def reassign(*, actor: User, persons: Iterable[Person], case_manager: User | Non
         CaseAssignment,
         default_user=actor,
     )
+    # Bulk writes send no save signals: both worklists and each record change.
+    versions.bump_persons([person.pk for person in moving], case_manager_ids=leaving)
     return len(moving)
 
 

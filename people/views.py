@@ -31,7 +31,9 @@ from people.forms import (
 )
 from people.models import CaseEpisode, Person, Representative
 from people.sections import sections_for
+from tcm import versions
 from tcm.decorators import role_required
+from tcm.page_cache import CachedBody
 from tcm.roles import Role
 
 PAGE_SIZE = 25
@@ -118,14 +120,14 @@ def _person_actions(user, person) -> list[dict]:
     return actions
 
 
-def _rendered_sections(request, person) -> list[dict]:
+def _rendered_sections(request, person, extra: dict) -> list[dict]:
     """Each app's section rendered with its own context, plus the anchor it is linked by."""
     return [
         {
             "title": section.title,
             "anchor": section.anchor or slugify(section.title),
             "html": render_to_string(
-                section.template, {"person": person, **section.context}, request=request
+                section.template, {"person": person, **section.context, **extra}, request=request
             ),
         }
         for section in sections_for(request, person)
@@ -134,8 +136,20 @@ def _rendered_sections(request, person) -> list[dict]:
 
 @require_GET
 def person_detail(request, pk):
-    """The whole person on one page: header, then each app's section in order."""
+    """The whole person on one page: header, then each app's section in order.
+
+    Every view is written to the access log; the body is cached until a record of
+    the person changes (tcm.page_cache), and its versions are read before the
+    person, so the person shown is never older than the versions it is cached under.
+    """
+    body = CachedBody(request, (versions.person_scope(pk), versions.RECORDS))
     person = _visible_person(request, pk)
+    log_access(request, person, "person-detail")
+    body = body.render(lambda extra: _person_body(request, person, extra))
+    return render(request, "people/person_detail.html", {"person": person, "body": body})
+
+
+def _person_body(request, person, extra: dict) -> str:
     today = timezone.localdate()
     # One person's records: explicit orderings, since the models' default ones start
     # with "person" and so join and sort by the person's name for nothing.
@@ -149,13 +163,13 @@ def person_detail(request, pk):
         "representatives": list(person.representatives.order_by("name")),
         "living_arrangement": living,
         "assignments": assignments.select_related("case_manager", "assigned_by"),
-        "sections": _rendered_sections(request, person),
+        "sections": _rendered_sections(request, person, extra),
         "actions": _person_actions(request.user, person),
         "can_edit": request.user.role in EDITORS,
         "can_reassign": request.user.role == Role.SUPERVISOR,
+        **extra,
     }
-    log_access(request, person, "person-detail")
-    return render(request, "people/person_detail.html", context)
+    return render_to_string("people/_person_body.html", context, request=request)
 
 
 def _submitted(request, form, action, **arguments):

@@ -7,6 +7,7 @@ class TcmConfig(AppConfig):
     verbose_name = "Regional programs and staff"
 
     def ready(self):
-        from tcm.signals import grant_role_permissions
+        from tcm.signals import grant_role_permissions, watch_page_records
 
         post_migrate.connect(grant_role_permissions, dispatch_uid="tcm.grant_role_permissions")
+        watch_page_records()

@@ -212,3 +212,19 @@ class StaffQualification(models.Model):
             raise ValidationError(
                 {"effective_from": "Another qualification record is in force in this period."}
             )
+
+
+class PageVersion(models.Model):
+    """A counter per scope of records that cached pages are keyed on (tcm.versions).
+
+    Scopes: "person:<id>" (one person's record), "caseload:<user id>" (a case
+    manager's worklist) and "records" (everything else a page shows: programs,
+    staff, rates, evaluation and billing runs). A cache stamp, not a record: no
+    history.
+    """
+
+    scope = models.CharField(max_length=40, primary_key=True)
+    version = models.BigIntegerField(default=1)
+
+    def __str__(self):
+        return f"{self.scope} v{self.version}"

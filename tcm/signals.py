@@ -1,8 +1,12 @@
 """Signal receivers wired in TcmConfig.ready()."""
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db.models.signals import post_delete, post_save, pre_save
+from simple_history.models import HistoricalChanges
 
+from tcm import versions
 from tcm.roles import sync_role_groups
 
 
@@ -15,3 +19,66 @@ def grant_role_permissions(sender, **kwargs):
     """
     if sender is list(apps.get_app_configs())[-1]:
         sync_role_groups(Group, Permission)
+
+
+# Written on every view of a person or by the dashboard's job, and shown by no
+# cached page: bumping for them would empty the cache at each view.
+NOT_SHOWN = {("people", "accesslog"), ("compliance", "compliancerate"), ("tcm", "pageversion")}
+PAGE_APPS = ("tcm", "people", "contacts", "plans", "compliance", "billing")
+
+
+def watch_page_records() -> None:
+    """Bump the page versions (tcm.versions) on every save and delete of a record pages show.
+
+    Connected to every model of TCM's apps but history and NOT_SHOWN, so a new
+    model is covered without anyone remembering to: a record with a path to a
+    person bumps that person and their case manager's caseload, anything else
+    the shared "records" scope. Writes that bypass save() (bulk updates, the
+    set-based SQL of the jobs) call tcm.versions themselves or end with a save of
+    their run (EvaluationRun, BillingRun), which bumps "records".
+    """
+    for app in PAGE_APPS:
+        for model in apps.get_app_config(app).get_models():
+            if _watched(model):
+                post_save.connect(record_saved, sender=model, dispatch_uid=f"page-{model._meta}")
+                post_delete.connect(record_saved, sender=model, dispatch_uid=f"page-{model._meta}")
+    pre_save.connect(person_moving, sender=apps.get_model("people", "Person"), dispatch_uid="page")
+
+
+def _watched(model) -> bool:
+    return (model._meta.app_label, model._meta.model_name) not in NOT_SHOWN and not issubclass(
+        model, HistoricalChanges
+    )
+
+
+def record_saved(sender, instance, update_fields=None, **kwargs):
+    if sender is get_user_model() and update_fields and set(update_fields) == {"last_login"}:
+        return  # a log-in, shown on no page
+    person_id = _person_id(instance)
+    if person_id is None:
+        versions.bump(versions.RECORDS)
+    else:
+        versions.bump_persons([person_id], case_manager_ids=[getattr(instance, "_left_by", None)])
+
+
+def person_moving(sender, instance, **kwargs):
+    """Remember the case manager a saved person leaves: their worklist changes too."""
+    if instance.pk is not None:
+        old = sender.objects.filter(pk=instance.pk).values_list("case_manager_id", flat=True)
+        instance._left_by = next(iter(old), None)
+
+
+def _person_id(instance) -> int | None:
+    """The person a record belongs to, following its queryset's `person_path`."""
+    if instance._meta.model_name == "person" and instance._meta.app_label == "people":
+        return instance.pk
+    path = getattr(instance.__class__.objects.all(), "person_path", "")
+    if not path:
+        path = "person__" if hasattr(instance, "person_id") else ""
+    if not path:
+        return None
+    *steps, last = path.rstrip("_").split("__")
+    target = instance
+    for step in steps:
+        target = getattr(target, step)
+    return getattr(target, f"{last}_id")

@@ -63,11 +63,12 @@ def test_logging_a_contact_takes_the_same_queries_whatever_came_before(
     # session, user, role (3); the person (1); the service:
     # person in scope (1), the day's minutes before and under the lock (2), the lock on
     # PostgreSQL (1), the contact, its history and that history's outcomes (3), two time
-    # entries and their history (4), in a savepoint (2); session save in a savepoint (3).
+    # entries and their history (4), the person's page versions, once for all three (1), in
+    # a savepoint (2); session save in a savepoint (3).
     # No form defaults (they are for an empty form), no outcome choices (none posted), no
     # constraint asked one query each.
     lock = connection.vendor == "postgresql"
-    with django_assert_num_queries(19 + lock):
+    with django_assert_num_queries(20 + lock):
         response = client.post(create_url(person), form_data)
     assert response.status_code == 302
 

@@ -1,0 +1,125 @@
+"""Version stamps of the records behind cached pages: bumped with every write, read first.
+
+A cached page (tcm.page_cache) is keyed on the versions of the scopes it shows,
+so a write never has to find and delete the pages it changes: it bumps the
+counters, and the next view misses the cache and renders afresh. Scopes:
+
+- "person:<id>": everything of one person (the person record);
+- "caseload:<user id>": everything of a case manager's persons (the worklist);
+- "records" (RECORDS): what many pages share, e.g. programs, staff and their
+  qualifications, rates, and the set-based jobs' evaluation and billing runs,
+  which change findings and bills of many persons at once.
+
+The counters live in the database, not in the cache: the bump commits or rolls
+back with the write it stands for, and every process (gunicorn workers, the
+Celery worker, the SQLite development server next to its worker) reads the same
+counters, whatever its cache backend is. A stale render can never be stored
+under a new version because readers take the versions before the data
+(`current` is the first query of a cached page).
+"""
+
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.db import connection, transaction
+
+from tcm.models import PageVersion
+
+RECORDS = "records"
+TABLE = PageVersion._meta.db_table
+
+
+def person_scope(person_id: int) -> str:
+    return f"person:{person_id}"
+
+
+def caseload_scope(user_id: int) -> str:
+    return f"caseload:{user_id}"
+
+
+def current(*scopes: str) -> tuple[int, ...]:
+    """The versions of `scopes`, in order; 0 for a scope never bumped.
+
+    A reader inside the writer's transaction (a test's, or a view in an atomic
+    block) sees bumps not yet committed: the next write must bump again.
+    """
+    if connection.in_atomic_block:
+        connection.run_on_commit = [
+            hook for hook in connection.run_on_commit if not isinstance(hook[1], _Mark)
+        ]
+    found = dict(PageVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
+    return tuple(found.get(scope, 0) for scope in scopes)
+
+
+def bump(*scopes: str) -> None:
+    """Increment `scopes` in the current transaction (one statement)."""
+    if _bumped_in_this_block(("scopes", scopes)):
+        return
+    _upsert(" UNION ".join(["SELECT %s AS scope"] * len(scopes)), list(scopes))
+
+
+def bump_persons(person_ids: Iterable[int], *, case_manager_ids: Iterable[int] = ()) -> None:
+    """Increment the persons' scopes and their case managers' caseloads (one statement).
+
+    The case managers are read in the same statement, as committed with this write;
+    `case_manager_ids` adds caseloads a person has just left (a reassignment).
+    """
+    ids = sorted({int(pk) for pk in person_ids})
+    managers = sorted({int(pk) for pk in case_manager_ids if pk is not None})
+    if (not ids and not managers) or _bumped_in_this_block(("persons", ids, managers)):
+        return
+    marks = ", ".join(["%s"] * len(ids)) or "NULL"
+    person = apps.get_model("people", "Person")._meta.db_table
+    selects = [
+        f"SELECT 'person:' || id AS scope FROM {person} WHERE id IN ({marks})",  # noqa: S608  # nosec B608 - placeholders only
+        f"SELECT 'caseload:' || case_manager_id FROM {person} "  # noqa: S608  # nosec B608 - placeholders only
+        f"WHERE id IN ({marks}) AND case_manager_id IS NOT NULL",
+        *(["SELECT %s"] * len(managers)),
+    ]
+    _upsert(" UNION ".join(selects), [*ids, *ids, *(caseload_scope(pk) for pk in managers)])
+
+
+def _bumped_in_this_block(what: tuple) -> bool:
+    """True when the same bump was made in the innermost atomic block still open.
+
+    A service saving a contact and its time entries bumps the same person three
+    times in one transaction; the first bump is enough, since no reader sees any of
+    them before the commit. The mark is an on-commit callback doing nothing: Django
+    drops it with the savepoint if the block rolls back (and the bump with it); a
+    later block, even inside the same transaction (a test's), has other savepoint
+    ids; and a read of the versions in the same transaction drops every mark.
+    """
+    if not connection.in_atomic_block:
+        return False
+    block = set(connection.savepoint_ids)
+    for savepoints, callback, _ in connection.run_on_commit:
+        if savepoints == block and getattr(callback, "page_versions", None) == what:
+            return True
+    mark = _Mark()
+    mark.page_versions = what
+    transaction.on_commit(mark)
+    return False
+
+
+class _Mark:
+    """The no-op on-commit callback that marks a bump made in the current block."""
+
+    page_versions: tuple = ()
+
+    def __call__(self):
+        pass
+
+
+def _upsert(scopes_sql: str, params: list) -> None:
+    """Insert or increment every scope `scopes_sql` selects, in scope order.
+
+    The order makes two writers that bump the same scopes lock them in the same
+    order (no deadlock); UNION makes each scope appear once, as ON CONFLICT needs.
+    """
+    sql = (
+        f"INSERT INTO {TABLE} (scope, version) "  # noqa: S608  # nosec B608 - constant names
+        f"SELECT scope, 1 FROM ({scopes_sql}) AS scopes WHERE scope IS NOT NULL ORDER BY scope "
+        f"ON CONFLICT (scope) DO UPDATE SET version = {TABLE}.version + 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
