@@ -11,6 +11,8 @@ from django.utils import timezone
 from people import sections
 from people.models import AccessLog, CaseAssignment, CaseEpisode, Person
 from people.sections import Section
+from tests.factories.compliance import FindingFactory
+from tests.factories.contacts import ContactFactory
 from tests.factories.people import (
     CaseAssignmentFactory,
     CaseEpisodeFactory,
@@ -429,3 +431,26 @@ def test_living_arrangement_changes_from_a_day_on(client_for, person):
         "natural_home",
         "group_home",
     ]
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_person_record_queries_do_not_grow_and_a_cached_view_takes_fewer(
+    client_for, person, supervisor, size, django_assert_num_queries
+):
+    for month in range(1, size + 1):
+        ContactFactory(person=person)
+        start = date(2020 + month // 12, month % 12 + 1, 1)
+        FindingFactory(person=person, period_start=start, period_end=start, due_date=start)
+        RepresentativeFactory(person=person)
+    client = client_for(supervisor)  # every section: plan, findings, timeline, bills
+    url = reverse("people:person-detail", args=[person.pk])
+    # session, user, role (3); page versions (1); the person (1); access log (1); the
+    # header: episodes, living arrangement, representatives, assignments (4); the plan
+    # section (3), findings (1), timeline: page of the union, its contacts, their time
+    # entries (3), bills (1); the user's program (page header) (1); session save (3).
+    with django_assert_num_queries(22):
+        client.get(url)
+    # Nothing changed: the body comes from the cache (tcm.page_cache); still logged.
+    with django_assert_num_queries(10):
+        client.get(url)
+    assert AccessLog.objects.filter(person=person, view="person-detail").count() == 2
