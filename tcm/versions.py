@@ -45,7 +45,7 @@ def current(*scopes: str) -> tuple[int, ...]:
     """
     if connection.in_atomic_block:
         connection.run_on_commit = [
-            hook for hook in connection.run_on_commit if not isinstance(hook[1], _Mark)
+            hook for hook in connection.run_on_commit if not isinstance(hook[1], Mark)
         ]
     found = dict(PageVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
     return tuple(found.get(scope, 0) for scope in scopes)
@@ -95,13 +95,13 @@ def _bumped_in_this_block(what: tuple) -> bool:
     for savepoints, callback, _ in connection.run_on_commit:
         if savepoints == block and getattr(callback, "page_versions", None) == what:
             return True
-    mark = _Mark()
+    mark = Mark()
     mark.page_versions = what
     transaction.on_commit(mark)
     return False
 
 
-class _Mark:
+class Mark:
     """The no-op on-commit callback that marks a bump made in the current block."""
 
     page_versions: tuple = ()
