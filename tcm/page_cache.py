@@ -57,7 +57,7 @@ class CachedBody:
             cache.set(self.key, html, SECONDS)
         if CSRF_PLACEHOLDER in html:
             html = html.replace(CSRF_PLACEHOLDER, get_token(self.request))
-        return mark_safe(html)  # nosec B308 - rendered by our templates, autoescaped  # noqa: S308
+        return mark_safe(html)  # noqa: S308  # nosec B308 B703 - our templates, autoescaped
 
 
 def _key(request, scopes, stamps) -> str:
