@@ -21,7 +21,7 @@ under a new version because readers take the versions before the data
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection
 
 from tcm.models import PageVersion
 
@@ -43,10 +43,7 @@ def current(*scopes: str) -> tuple[int, ...]:
     A reader inside the writer's transaction (a test's, or a view in an atomic
     block) sees bumps not yet committed: the next write must bump again.
     """
-    if connection.in_atomic_block:
-        connection.run_on_commit = [
-            hook for hook in connection.run_on_commit if not isinstance(hook[1], Mark)
-        ]
+    connection.page_version_marks = (None, set())
     found = dict(PageVersion.objects.filter(scope__in=scopes).values_list("scope", "version"))
     return tuple(found.get(scope, 0) for scope in scopes)
 
@@ -66,7 +63,9 @@ def bump_persons(person_ids: Iterable[int], *, case_manager_ids: Iterable[int] =
     """
     ids = sorted({int(pk) for pk in person_ids})
     managers = sorted({int(pk) for pk in case_manager_ids if pk is not None})
-    if (not ids and not managers) or _bumped_in_this_block(("persons", ids, managers)):
+    if (not ids and not managers) or _bumped_in_this_block(
+        ("persons", tuple(ids), tuple(managers))
+    ):
         return
     marks = ", ".join(["%s"] * len(ids)) or "NULL"
     person = apps.get_model("people", "Person")._meta.db_table
@@ -84,30 +83,23 @@ def _bumped_in_this_block(what: tuple) -> bool:
 
     A service saving a contact and its time entries bumps the same person three
     times in one transaction; the first bump is enough, since no reader sees any of
-    them before the commit. The mark is an on-commit callback doing nothing: Django
-    drops it with the savepoint if the block rolls back (and the bump with it); a
-    later block, even inside the same transaction (a test's), has other savepoint
-    ids; and a read of the versions in the same transaction drops every mark.
+    them before the commit. The marks belong to the connection's list of on-commit
+    hooks, which Django replaces with a new list at every commit, rollback and
+    savepoint rollback: a mark never outlives its bump. A later block, even inside
+    the same transaction (a test's), has other savepoint ids; and a read of the
+    versions in the same transaction (`current`) drops every mark.
     """
     if not connection.in_atomic_block:
         return False
-    block = set(connection.savepoint_ids)
-    for savepoints, callback, _ in connection.run_on_commit:
-        if savepoints == block and getattr(callback, "page_versions", None) == what:
-            return True
-    mark = Mark()
-    mark.page_versions = what
-    transaction.on_commit(mark)
+    hooks, marks = getattr(connection, "page_version_marks", (None, set()))
+    if hooks is not connection.run_on_commit:
+        marks = set()
+        connection.page_version_marks = (connection.run_on_commit, marks)
+    mark = (frozenset(connection.savepoint_ids), what)
+    if mark in marks:
+        return True
+    marks.add(mark)
     return False
-
-
-class Mark:
-    """The no-op on-commit callback that marks a bump made in the current block."""
-
-    page_versions: tuple = ()
-
-    def __call__(self):
-        pass
 
 
 def _upsert(scopes_sql: str, params: list) -> None:
