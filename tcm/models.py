@@ -93,9 +93,15 @@ class User(AbstractUser):
 
     @property
     def role(self) -> Role | None:
-        """The user's role; cached per request on the instance."""
+        """The user's role; cached per request on the instance.
+
+        A request's user comes with it (tcm.auth); any other user reads its groups once.
+        """
         if not hasattr(self, "_role"):
-            names = {group.name for group in self.groups.all()}
+            if hasattr(self, "role_name"):
+                names = {self.role_name}
+            else:
+                names = {group.name for group in self.groups.all()}
             self._role = next((role for role in Role if role.value in names), None)
         return self._role
 

@@ -144,7 +144,7 @@ TCM_LOCKOUT_ATTEMPTS = env_int("TCM_LOCKOUT_ATTEMPTS", 5)
 TCM_LOCKOUT_MINUTES = env_int("TCM_LOCKOUT_MINUTES", 15)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "tcm.auth.UserWithRoleBackend",
 ]
 AXES_FAILURE_LIMIT = TCM_LOCKOUT_ATTEMPTS
 AXES_COOLOFF_TIME = timedelta(minutes=TCM_LOCKOUT_MINUTES)

@@ -104,13 +104,13 @@ def test_worklist_queries_do_not_grow_with_the_caseload(
 ):
     _caseload(case_manager, size)
     client = client_for(case_manager)
-    # session, user, role (3); page versions (1); caseload with its annotations (1); open
+    # session, user with its role (2); page versions (1); caseload with its annotations (1); open
     # findings, counted and a page of them (2); the header's program (1); session save in a
     # savepoint (3).
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(reverse("compliance:worklist"))
     # Again, nothing changed: the body comes from the cache (tcm.page_cache).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get(reverse("compliance:worklist"))
 
 
@@ -205,15 +205,15 @@ def test_dashboard_queries_do_not_grow_with_the_program(
     _caseload(peer_case_manager, size // 2)
     evaluate_compliance(as_of=timezone.localdate())
     client = client_for(supervisor)
-    # session, user, role (3); last finished run (1); case managers with rates by name,
+    # session, user with its role (2); last finished run (1); case managers with rates by name,
     # whether some persons have none, the page's names (3); the page's rates, the
     # program's totals (2); open findings per rule (1); the header's program (1); session
     # save in a savepoint (3).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         first = client.get(reverse("compliance:dashboard"))
     # Seen again: no rates (2), since the tables of this run, program and page of names
     # are rendered already, nor open findings (1), counted once per run.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         again = client.get(reverse("compliance:dashboard"))
     assert again.context["rate_tables"] == first.context["rate_tables"]
 
@@ -302,9 +302,9 @@ def test_finding_list_queries_do_not_grow(
 ):
     _caseload(case_manager, size)
     client = client_for(case_manager)
-    # session, user, role (3); count (1); page with persons and managers (1);
+    # session, user with its role (2); count (1); page with persons and managers (1);
     # the header's program (1); session save in a savepoint (3).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(reverse("compliance:finding-list"))
 
 

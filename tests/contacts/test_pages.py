@@ -60,7 +60,7 @@ def test_logging_a_contact_takes_the_same_queries_whatever_came_before(
         day = contact_args["contact_date"] - timedelta(days=days)
         services.log_contact(**contact_args | {"contact_date": day, "minutes": 10})
     client = client_for(case_manager)
-    # session, user, role (3); the person (1); the service:
+    # session, user with its role (2); the person (1); the service:
     # person in scope (1), the day's minutes before and under the lock (2), the lock on
     # PostgreSQL (1), the contact, its history and that history's outcomes (3), two time
     # entries and their history (4), the person's page versions, once for all three (1), in
@@ -68,7 +68,7 @@ def test_logging_a_contact_takes_the_same_queries_whatever_came_before(
     # No form defaults (they are for an empty form), no outcome choices (none posted), no
     # constraint asked one query each.
     lock = connection.vendor == "postgresql"
-    with django_assert_num_queries(20 + lock):
+    with django_assert_num_queries(19 + lock):
         response = client.post(create_url(person), form_data)
     assert response.status_code == 302
 

@@ -320,9 +320,9 @@ def test_referral_queue_queries_do_not_grow(
 ):
     _program(supervisor, count)
     client = client_for(supervisor)
-    # session, user, role groups, user's program (page header), pending referrals
+    # session, user with its role, user's program (page header), pending referrals
     # (+person, case manager), decided referrals, session save (savepoint, update, release)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("plans:referral-list"))
     assert len(response.context["pending"]) == count
 
@@ -336,9 +336,9 @@ def test_plan_page_queries_do_not_grow(
         DesiredOutcomeFactory(plan=plan)
         PlanServiceFactory(plan=plan)
     client = client_for(case_manager)
-    # session, user, role groups, plan (+person, authors), outcomes, services (+provider),
-    # providers presented, access-log insert, user's program (page header),
+    # session, user with its role, plan (+person, authors), outcomes, services
+    # (+provider), providers presented, access-log insert, user's program (page header),
     # session save (savepoint, update, release)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("plans:plan-detail", args=[plan.pk]))
     assert len(response.context["plan"].outcomes.all()) == count

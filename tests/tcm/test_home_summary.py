@@ -13,9 +13,9 @@ def test_reviewer_landing_counts_once_then_reads_the_cache(
     client = client_for(reviewer)
     first = client.get(reverse("home"))
     CaseEpisodeFactory(person=PersonFactory(case_manager=person.case_manager))
-    # session, user, groups, savepoint, session save, release: no count of
+    # session, user with its role, savepoint, session save, release: no count of
     # persons, episodes or regions
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         second = client.get(reverse("home"))
     assert first.context["person_count"] == second.context["person_count"] == 1
     assert [r.person_count for r in second.context["regions"]] == [1]

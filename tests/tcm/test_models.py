@@ -5,8 +5,11 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from tcm.models import StaffQualification
+from tcm.auth import UserWithRoleBackend
+from tcm.models import StaffQualification, User
 from tcm.roles import ROLE_PERMISSIONS, Role
 from tests.factories import (
     CertificationFactory,
@@ -92,3 +95,33 @@ def test_role_groups_exist_with_view_permissions_and_no_delete():
 def test_role_is_read_from_the_group():
     assert UserFactory(role="supervisor").role == Role.SUPERVISOR
     assert UserFactory().role is None
+
+
+@pytest.mark.parametrize(
+    ("groups", "role"),
+    [
+        ([], None),
+        (["supervisor"], Role.SUPERVISOR),
+        (["dmh_reviewer", "case_manager"], Role.CASE_MANAGER),  # the first in Role's order
+        (["reimbursement_officer", "board"], Role.REIMBURSEMENT_OFFICER),
+    ],
+)
+def test_role_loaded_with_the_user_is_the_role_read_from_the_groups(groups, role):
+    user = UserFactory()
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    assert User.objects.get(pk=user.pk).role == role
+    assert UserWithRoleBackend().get_user(user.pk).role == role
+
+
+def test_a_requests_user_comes_with_its_role(client_for, supervisor, rf):
+    from django.contrib.auth import get_user
+
+    client = client_for(supervisor)
+    request = rf.get("/")
+    request.session = client.session
+    assert "_auth_user_id" in request.session  # read the session first
+    with CaptureQueriesContext(connection) as queries:
+        user = get_user(request)
+        assert (user, user.role) == (supervisor, Role.SUPERVISOR)
+    assert len(queries) == 1
