@@ -18,7 +18,10 @@ from django.utils import timezone
 
 from contacts.models import Addendum, Contact, TimeEntry
 from people.models import Person
+from people.querysets import person_visible_to
 from plans.models import DesiredOutcome
+from tcm.history import record_history
+from tcm import versions
 from tcm.locks import lock_until_commit
 from tcm.models import User
 
@@ -47,9 +50,10 @@ def log_contact(
     with_whom = list(with_whom)
     outcome_ids = list(outcome_ids)
     errors = _person_errors(actor, person)
-    errors |= _day_errors(
-        actor, contact_date, {"minutes": minutes, "travel_minutes": travel_minutes}, "contact_date"
+    day_errors = _day_errors(
+        contact_date, {"minutes": minutes, "travel_minutes": travel_minutes}, "contact_date"
     )
+    errors |= day_errors
     if mode == Contact.Mode.FACE_TO_FACE and not location:
         errors["location"] = "A face-to-face contact needs its location."
     if unknown := sorted(set(with_whom) - set(Contact.WITH_WHOM_FIELDS)):
@@ -58,6 +62,7 @@ def log_contact(
         errors["with_whom"] = "Say with whom the contact was."
     if "person" not in errors:
         errors |= _outcome_errors(person, outcome_ids)
+    now = timezone.now()
     contact = Contact(
         person=person,
         author=actor,
@@ -72,27 +77,33 @@ def log_contact(
         coordination=coordination,
         next_steps=next_steps,
         next_steps_due_on=next_steps_due_on,
-        signed_at=timezone.now(),
+        signed_at=now,
         **{field: name in with_whom for name, field in Contact.WITH_WHOM_FIELDS.items()},
     )
     _full_clean(contact, errors)
+    activities = [(TimeEntry.Activity.DIRECT_CONTACT, minutes)]
+    if travel_minutes:
+        activities.append((TimeEntry.Activity.TRAVEL, travel_minutes))
+    entries = [
+        TimeEntry(
+            person=person,
+            author=actor,
+            service_date=contact_date,
+            minutes=entry_minutes,
+            activity=activity,
+            contact=contact,
+        )
+        for activity, entry_minutes in activities
+    ]
     with _written():
-        _lock_author_day(actor, contact_date, minutes + travel_minutes)
-        contact.save()
-        if outcome_ids:  # a new contact has none to compare with
+        if not day_errors:
+            errors |= _day_total_errors(actor, contact_date, minutes + travel_minutes)
+        _raise(errors)
+        _create(actor, now, [contact])
+        _create(actor, now, entries)
+        if outcome_ids:  # a change of the new contact, with its own history row, as before
+            contact._history_user = actor
             contact.outcomes_addressed.set(outcome_ids)
-        activities = [(TimeEntry.Activity.DIRECT_CONTACT, minutes)]
-        if travel_minutes:
-            activities.append((TimeEntry.Activity.TRAVEL, travel_minutes))
-        for activity, entry_minutes in activities:
-            TimeEntry.objects.create(
-                person=person,
-                author=actor,
-                service_date=contact_date,
-                minutes=entry_minutes,
-                activity=activity,
-                contact=contact,
-            )
     return contact
 
 
@@ -103,6 +114,7 @@ def add_addendum(*, actor: User, contact: Contact, text: str) -> Addendum:
         errors["contact"] = "This contact is void; log a new contact instead of amending it."
     addendum = Addendum(contact=contact, author=actor, text=text.strip())
     _full_clean(addendum, errors)
+    _raise(errors)
     with _written():
         addendum.save()
     return addendum
@@ -132,9 +144,8 @@ def log_time_entry(
     note: str = "",
 ) -> TimeEntry:
     """Record time spent for a person outside a contact (travel, documentation, ...)."""
-    errors = _person_errors(actor, person) | _day_errors(
-        actor, service_date, {"minutes": minutes}, "service_date"
-    )
+    day_errors = _day_errors(service_date, {"minutes": minutes}, "service_date")
+    errors = _person_errors(actor, person) | day_errors
     if activity == TimeEntry.Activity.DIRECT_CONTACT:
         # The 441.18(a)(7) record of a contact lives on the contact, so direct
         # contact time only ever comes from logging one.
@@ -149,8 +160,10 @@ def log_time_entry(
     )
     _full_clean(entry, errors)
     with _written():
-        _lock_author_day(actor, service_date, minutes)
-        entry.save()
+        if not day_errors:
+            errors |= _day_total_errors(actor, service_date, minutes)
+        _raise(errors)
+        _create(actor, timezone.now(), [entry])
     return entry
 
 
@@ -183,54 +196,48 @@ def frozen_message(entry: TimeEntry) -> str:
 
 
 def _person_errors(actor: User, person: Person) -> dict:
-    if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+    """The person must be one the actor may see.
+
+    Asked of the record the caller holds, read through the actor's scope moments
+    ago (a page's `visible_to`, the API's scoped field): reading the row again
+    would answer the same, at the cost of a query.
+    """
+    if not person_visible_to(actor, person):
         return {"person": "No such person on your caseload."}
     return {}
 
 
-def _day_errors(actor: User, day: date, minutes_by_field: dict[str, int], day_field: str) -> dict:
-    """Future dates, non-positive minutes and more than 24 hours for the author that day."""
+def _day_errors(day: date, minutes_by_field: dict[str, int], day_field: str) -> dict:
+    """Future dates and non-positive minutes; the day's total is `_day_total_errors`."""
     errors = {}
     if day > timezone.localdate():
         errors[day_field] = "The date cannot be in the future."
     for field, value in minutes_by_field.items():
         if value is None or value < 0 or (value == 0 and field == "minutes"):
             errors[field] = "Enter a number of minutes greater than zero."
-    if errors:
-        return errors
-    total = sum(minutes_by_field.values())
-    already = _minutes_logged(actor, day)
-    if already + total > MINUTES_IN_A_DAY:
-        errors["minutes"] = (
-            f"You already have {already} minutes on {day:%Y-%m-%d}; "
-            f"{total} more would exceed 24 hours in one day."
-        )
     return errors
 
 
-def _minutes_logged(actor: User, day: date) -> int:
-    entries = TimeEntry.objects.not_void().filter(author=actor, service_date=day)
-    return entries.aggregate(total=Sum("minutes"))["total"] or 0
+def _day_total_errors(actor: User, day: date, minutes: int) -> dict:
+    """More than 24 hours for the author that day, read once, under a lock on that day.
 
-
-def _lock_author_day(actor: User, day: date, minutes: int) -> None:
-    """Serialize an author's writes for one day and re-check the day's total under the lock.
-
-    Two tabs submitting at once could each pass the 24-hour check; the lock makes
-    the second wait and see the first one's minutes. It covers what the rule
+    Call it inside the action's transaction, before its writes. Two tabs
+    submitting at once could each pass a check made without the lock; with it
+    the second waits and sees the first one's minutes. It covers what the rule
     covers, one author's day: locking the author's row queued every write of the
     author until the previous one committed, whatever its day (tcm.locks, the
-    two-key form: its own key space).
+    two-key form: its own key space). Refused, the action still reports this
+    with all its other errors, and has written nothing.
     """
     lock_until_commit(actor.pk % 2**31, day.toordinal())
-    already = _minutes_logged(actor, day)
+    entries = TimeEntry.objects.not_void().filter(author=actor, service_date=day)
+    already = entries.aggregate(total=Sum("minutes"))["total"] or 0
     if already + minutes > MINUTES_IN_A_DAY:
-        raise ValidationError(
-            {
-                "minutes": f"You already have {already} minutes on {day:%Y-%m-%d}; "
-                "this would exceed 24 hours in one day."
-            }
-        )
+        return {
+            "minutes": f"You already have {already} minutes on {day:%Y-%m-%d}; "
+            f"{minutes} more would exceed 24 hours in one day."
+        }
+    return {}
 
 
 def _outcome_errors(person: Person, outcome_ids: list[int]) -> dict:
@@ -269,7 +276,7 @@ FETCHED = {"person", "author", "contact"}
 
 
 def _full_clean(instance, errors: dict) -> None:
-    """Run the model's own field validation and raise it with the service's errors.
+    """Add the model's own field validation to the service's errors (raised by `_raise`).
 
     The check constraints are not asked of the database one query each (four for
     a contact, each in its own transaction): the service checks every one of them
@@ -284,7 +291,22 @@ def _full_clean(instance, errors: dict) -> None:
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, messages)
-    _raise(errors)
+
+
+def _create(actor: User, when, records: list) -> None:
+    """Insert new records of one model and their history in two statements.
+
+    The history rows are simple-history's "+" rows (every column, the date, the
+    user), copied in SQL from the rows just written (tcm.history): its own writer
+    builds and saves one historical object per record in Python, most of the cost
+    of logging a contact. bulk_create sends no post_save, so the records' persons
+    bump their page versions here (tcm.versions, once per transaction).
+    """
+    model = type(records[0])
+    model.objects.bulk_create(records)
+    written = model.objects.filter(pk__in=[record.pk for record in records])
+    record_history(written, history_type="+", when=when, reason=None, user=actor)
+    versions.bump_persons({record.person_id for record in records})
 
 
 @contextmanager

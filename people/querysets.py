@@ -10,7 +10,6 @@ from django.db.models import Q
 from tcm.querysets import in_force_q, overlapping_q
 from tcm.roles import Role
 
-ALL = Q()
 NOTHING = Q(pk__in=[])
 
 
@@ -20,17 +19,33 @@ def person_scope(user, *, via: str = "") -> Q:
     via="" filters Person itself; via="person__" filters a model with a
     `person` foreign key; and so on for deeper paths.
     """
-    if user is None or not user.is_authenticated or not user.is_active:
+    scope = _scope(user)
+    if scope is None:
         return NOTHING
+    return Q(**{f"{via}{field}": value for field, value in scope.items()})
+
+
+def person_visible_to(user, person) -> bool:
+    """`person_scope` asked of a person already read, without reading it again."""
+    scope = _scope(user)
+    return scope is not None and all(
+        getattr(person, field) == value for field, value in scope.items()
+    )
+
+
+def _scope(user) -> dict | None:
+    """The values a person's columns must have for `user` to see them; None: nobody."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
     if user.is_superuser or user.role == Role.DMH_REVIEWER:
-        return ALL
+        return {}
     if user.role in (Role.SUPERVISOR, Role.REIMBURSEMENT_OFFICER):
         if user.regional_program_id is None:
-            return NOTHING
-        return Q(**{f"{via}regional_program_id": user.regional_program_id})
+            return None
+        return {"regional_program_id": user.regional_program_id}
     if user.role == Role.CASE_MANAGER:
-        return Q(**{f"{via}case_manager_id": user.pk})
-    return NOTHING
+        return {"case_manager_id": user.pk}
+    return None
 
 
 class ScopedQuerySet(models.QuerySet):

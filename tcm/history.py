@@ -12,7 +12,9 @@ from datetime import datetime
 from django.db import connection
 
 
-def record_history(queryset, *, history_type: str, when: datetime, reason: str, user=None) -> int:
+def record_history(
+    queryset, *, history_type: str, when: datetime, reason: str | None, user=None
+) -> int:
     """Copy every row of `queryset` into its history table as one change; returns the count.
 
     `history_type` is simple-history's "+" (created), "~" (changed) or "-".

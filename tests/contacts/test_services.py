@@ -41,6 +41,48 @@ def test_log_contact_signs_it_and_creates_direct_and_travel_time(contact_args, o
     assert entries == {"direct_contact": 45, "travel": 20}
 
 
+def assert_created_history(record, actor, when):
+    """One "+" row copying every column of the record as stored, by the actor, at `when`."""
+    (created,) = record.history.filter(history_type="+")
+    stored = type(record).objects.get(pk=record.pk)
+    for field in type(record)._meta.concrete_fields:
+        assert getattr(created, field.attname) == getattr(stored, field.attname), field.name
+    assert (created.history_user, created.history_date, created.history_change_reason) == (
+        actor,
+        when,
+        None,
+    )
+    return created
+
+
+def test_logging_a_contact_writes_the_history_of_each_record(contact_args, outcome):
+    actor = contact_args["actor"]
+    contact = services.log_contact(**contact_args, travel_minutes=20, outcome_ids=[outcome.pk])
+
+    created = assert_created_history(contact, actor, contact.signed_at)
+    for entry in contact.time_entries.all():
+        assert_created_history(entry, actor, contact.signed_at)
+        assert entry.history.count() == 1
+    # Then the outcomes, a change of their own, as simple-history records setting them.
+    changed = contact.history.get(history_type="~")
+    assert changed.history_user == actor
+    assert not created.outcomes_addressed.exists()
+    addressed = changed.outcomes_addressed.values_list("desiredoutcome_id", flat=True)
+    assert list(addressed) == [outcome.pk]
+
+
+def test_quick_time_writes_its_history(contact_args):
+    actor = contact_args["actor"]
+    entry = services.log_time_entry(
+        actor=actor,
+        person=contact_args["person"],
+        service_date=contact_args["contact_date"],
+        minutes=30,
+        activity="documentation",
+    )
+    assert_created_history(entry, actor, entry.history.get().history_date)
+
+
 def test_log_contact_without_travel_creates_only_the_direct_entry(contact_args):
     contact = services.log_contact(**contact_args)
     assert [e.activity for e in contact.time_entries.all()] == ["direct_contact"]
@@ -107,10 +149,10 @@ def test_outside_scope_is_refused(contact_args, other_case_manager, peer_case_ma
 def test_failure_inside_the_transaction_writes_nothing(contact_args, monkeypatch):
     """A failure after the contact is saved (the time entry) rolls the contact back."""
 
-    def explode(**kwargs):
+    def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(TimeEntry.objects, "create", explode)
+    monkeypatch.setattr(TimeEntry.objects, "bulk_create", explode)
     with pytest.raises(RuntimeError):
         services.log_contact(**contact_args, travel_minutes=10)
     assert nothing_written()
