@@ -62,15 +62,17 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
-        outcomes = DesiredOutcome.objects.filter(
-            plan__person=person, plan__status="active"
-        ).order_by("position", "pk")
         # A callable is read only when needed: to show the form, or to check posted outcomes.
-        self.fields["outcome_ids"].choices = lambda: [(o.pk, o.description) for o in outcomes]
+        self.fields["outcome_ids"].choices = lambda: _active_outcomes(person)
         self.fields["contact_date"].widget.attrs["autofocus"] = True
 
     def clean_travel_minutes(self):
         return self.cleaned_data["travel_minutes"] or 0
+
+
+def _active_outcomes(person) -> list[tuple[int, str]]:
+    outcomes = DesiredOutcome.objects.filter(plan__person=person, plan__status="active")
+    return [(o.pk, o.description) for o in outcomes.order_by("position", "pk")]
 
 
 class TimeEntryForm(forms.Form):

@@ -13,15 +13,15 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
+from contacts import selectors
 from contacts.models import Addendum, Contact, TimeEntry
 from people.models import Person
 from people.querysets import person_visible_to
 from plans.models import DesiredOutcome
-from tcm.history import record_history
 from tcm import versions
+from tcm.history import record_created
 from tcm.locks import lock_until_commit
 from tcm.models import User
 
@@ -230,8 +230,7 @@ def _day_total_errors(actor: User, day: date, minutes: int) -> dict:
     with all its other errors, and has written nothing.
     """
     lock_until_commit(actor.pk % 2**31, day.toordinal())
-    entries = TimeEntry.objects.not_void().filter(author=actor, service_date=day)
-    already = entries.aggregate(total=Sum("minutes"))["total"] or 0
+    already = selectors.minutes_logged(actor.pk, day)
     if already + minutes > MINUTES_IN_A_DAY:
         return {
             "minutes": f"You already have {already} minutes on {day:%Y-%m-%d}; "
@@ -242,6 +241,8 @@ def _day_total_errors(actor: User, day: date, minutes: int) -> dict:
 
 def _outcome_errors(person: Person, outcome_ids: list[int]) -> dict:
     """Outcome ids must name desired outcomes of this person's own plans."""
+    if not outcome_ids:
+        return {}
     wanted = set(outcome_ids)
     found = set(
         DesiredOutcome.objects.filter(plan__person=person, pk__in=wanted).values_list(
@@ -294,18 +295,15 @@ def _full_clean(instance, errors: dict) -> None:
 
 
 def _create(actor: User, when, records: list) -> None:
-    """Insert new records of one model and their history in two statements.
+    """Insert new records of one model, then their history: two statements.
 
     The history rows are simple-history's "+" rows (every column, the date, the
-    user), copied in SQL from the rows just written (tcm.history): its own writer
-    builds and saves one historical object per record in Python, most of the cost
-    of logging a contact. bulk_create sends no post_save, so the records' persons
-    bump their page versions here (tcm.versions, once per transaction).
+    user), copied in SQL from the rows just written (tcm.history). bulk_create sends
+    no post_save, so the records' persons bump their page versions here
+    (tcm.versions, once per transaction).
     """
-    model = type(records[0])
-    model.objects.bulk_create(records)
-    written = model.objects.filter(pk__in=[record.pk for record in records])
-    record_history(written, history_type="+", when=when, reason=None, user=actor)
+    type(records[0]).objects.bulk_create(records)
+    record_created(records, when=when, user=actor)
     versions.bump_persons({record.person_id for record in records})
 
 

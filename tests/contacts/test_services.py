@@ -126,6 +126,26 @@ def test_more_than_24_hours_a_day_across_entries_is_refused(contact_args, case_m
     assert Contact.objects.count() == 0
 
 
+def test_the_day_total_counts_only_the_authors_day_and_comes_with_the_other_errors(
+    contact_args, case_manager, peer_case_manager, yesterday
+):
+    other = PersonFactory(case_manager=case_manager)
+    TimeEntryFactory(person=other, author=case_manager, service_date=yesterday, minutes=1400)
+    TimeEntryFactory(person=other, author=peer_case_manager, service_date=yesterday, minutes=30)
+    day_before = yesterday - timedelta(days=1)
+    TimeEntryFactory(person=other, author=case_manager, service_date=day_before, minutes=30)
+    assert services.log_contact(**contact_args | {"minutes": 40})
+    errors = refused(
+        services.log_contact,
+        **contact_args | {"minutes": 1, "mode": "face_to_face", "location": ""},
+    )
+    assert errors["minutes"] == [
+        f"You already have 1440 minutes on {yesterday:%Y-%m-%d}; 1 more would exceed 24 hours "
+        "in one day."
+    ]
+    assert "location" in errors
+
+
 def test_void_time_does_not_count_towards_the_day(contact_args, case_manager, yesterday):
     TimeEntryFactory(
         person=contact_args["person"],
