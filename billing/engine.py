@@ -2,14 +2,16 @@
 
 `write_run(run, ...)` rewrites a locked, open run from the database as it is
 now, without bringing a single bill, line or entry into Python. Plain SQL
-that means the same on SQLite (3.35+) and PostgreSQL, in four temporary
-tables and then the writes:
+that means the same on SQLite (3.35+) and PostgreSQL, in temporary tables and
+then the writes:
 
 1. staged entries: every time entry of the program and month that no
    finalized run billed, with the billing gate facts, the T1017 rate and the
    private and Medicaid coverage in force on its day, and the minutes of its
-   day already billed (billing/staging.py builds these from the querysets
-   the pages use, so the gate has one definition);
+   day already billed. billing/staging.py builds these from the querysets the
+   pages use, so the gate has one definition, asked of the staged month
+   (`billing_month_entry`) and its person-days (`billing_person_day`): a day's
+   facts once per day, not once per entry, then joined back to its entries;
 2. staged days: billable minutes per person and day, the day's payer
    (private insurance, else Medicaid, else the family) and units, counted on
    all the day's minutes so a supplemental run adds only the units its late
@@ -44,6 +46,27 @@ HISTORY_REASON = "Bill run generated"
 
 # An entry passes the gate of TimeEntryQuerySet.billable() and its day has a rate.
 BILLABLE = "NOT voided AND author_qualified AND program_certified AND case_open"
+
+# The month's entries (staging.month_entries) are staged first, then their person-days,
+# whose facts staging.person_day_facts asks once each; an entry takes its day's facts
+# and whether its author is qualified (staging.qualified_entries, `{qualified}` here).
+STAGE_PERSON_DAYS = """
+CREATE TEMP TABLE billing_person_day AS
+SELECT MIN(id) AS id, person_id, service_date
+FROM billing_month_entry
+GROUP BY person_id, service_date
+"""
+
+STAGE_ENTRIES = """
+CREATE TEMP TABLE billing_staged_entry AS
+SELECT entry.id AS time_entry_id, entry.person_id, entry.service_date, entry.minutes,
+       entry.voided, entry.id IN ({qualified}) AS author_qualified,
+       day.program_certified, day.case_open, day.rate, day.private_coverage_id,
+       day.medicaid_coverage_id, day.previously_billed_minutes
+FROM billing_month_entry entry
+JOIN billing_person_day_fact day
+  ON day.person_id = entry.person_id AND day.service_date = entry.service_date
+"""
 
 STAGE_DAYS = f"""
 CREATE TEMP TABLE billing_staged_day AS
@@ -315,6 +338,9 @@ WRITE_LINES_AND_EXCLUSIONS = [
 ]
 
 STAGED_TABLES = [
+    "billing_month_entry",
+    "billing_person_day",
+    "billing_person_day_fact",
     "billing_staged_entry",
     "billing_staged_day",
     "billing_staged_person",
@@ -336,7 +362,11 @@ def write_run(run: BillingRun, *, rule: str, stamp, actor=None) -> None:
         "stamp": connection.ops.adapt_datetimefield_value(stamp),
     }
     with connection.cursor() as cursor:
-        _stage(cursor, "billing_staged_entry", staging.entries(run))
+        _stage(cursor, "billing_month_entry", staging.month_entries(run))
+        cursor.execute(STAGE_PERSON_DAYS)
+        _stage(cursor, "billing_person_day_fact", staging.person_day_facts(run))
+        qualified, params = staging.qualified_entries().query.sql_with_params()
+        cursor.execute(STAGE_ENTRIES.format(qualified=qualified), params)
         cursor.execute(STAGE_DAYS, parameters)
         _stage(cursor, "billing_staged_person", staging.self_pay_facts(run))
         cursor.execute(STAGE_BILLS)

@@ -412,3 +412,44 @@ class ExcludedEntry(models.Model):
             case_open=self.case_open,
         )
         return reasons + ([] if self.rate_in_force else [rules.NO_RATE])
+
+
+# The month a run bills, staged by billing/engine.py in temporary tables. Not tables of
+# the schema (managed = False): declared so the querysets of the billing gate, the
+# coverage and the rate, one definition shared with the pages, can be correlated on
+# staged rows, and so asked once per person and day instead of once per time entry.
+
+
+class StagedEntry(models.Model):
+    """A time entry of the month no finalized run has billed (the primary key is the entry's)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    service_date = models.DateField()
+
+    class Meta:
+        managed = False
+        db_table = "billing_month_entry"
+
+    def __str__(self):
+        return f"Staged entry {self.pk} of {self.service_date}"
+
+
+class StagedPersonDay(models.Model):
+    """A person's service date with staged entries (the primary key is one of its entries)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    service_date = models.DateField()
+
+    class Meta:
+        managed = False
+        db_table = "billing_person_day"
+
+    def __str__(self):
+        return f"Staged day {self.service_date} of person {self.person_id}"

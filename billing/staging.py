@@ -1,10 +1,12 @@
 """The facts a bill run decides on, as querysets the engine stages into temporary tables.
 
-Each queryset is one SELECT with correlated subqueries, built from the same
-querysets the rest of the app uses (the billing gate of contacts, the
-effective-dated `in_force_on` lookups), so billing/engine.py copies it into
-a temporary table with one CREATE TEMP TABLE ... AS and never loads a row.
-Column names are the keys of `values()`, in order.
+Each queryset is one SELECT built from the same querysets the rest of the app
+uses (the billing gate of contacts, the effective-dated `in_force_on`
+lookups), so billing/engine.py copies it into a temporary table with one
+CREATE TEMP TABLE ... AS and never loads a row. Column names are the keys of
+`values()`, in order. The gate, rate and coverage are asked of the staged
+entries and person-days (StagedEntry, StagedPersonDay), not of each time entry:
+a day of several entries is asked once, and the qualifications are hash-joined.
 """
 
 from django.db.models import (
@@ -23,8 +25,19 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from billing.models import T1017, Bill, BillingRun, BillLine, Coverage, MeansTest, Rate
+from billing.models import (
+    T1017,
+    Bill,
+    BillingRun,
+    BillLine,
+    Coverage,
+    MeansTest,
+    Rate,
+    StagedEntry,
+    StagedPersonDay,
+)
 from contacts.models import TimeEntry
+from contacts.querysets import author_qualified, case_open, program_certified
 from people.models import LivingArrangement, Person
 from tcm.dates import month_end
 from tcm.querysets import overlapping_q
@@ -38,7 +51,8 @@ def month_entries(run: BillingRun):
     Only runs of the same month can have billed them (a run bills its month's
     entries, and finalizing froze their date), so the check reads the links of that
     month's finalized bills, not every link ever written: it hashed them all, a
-    cost that grew with every month billed (bench/EXPLAIN.md).
+    cost that grew with every month billed (bench/EXPLAIN.md). Staged as
+    `StagedEntry`, with what the later steps read of each.
     """
     already_billed = BillLine.time_entries.through.objects.filter(
         timeentry_id=OuterRef("pk"),
@@ -46,11 +60,30 @@ def month_entries(run: BillingRun):
         billline__bill__run__status=FINALIZED,
     )
     return (
-        TimeEntry.objects.with_billing_gate()
-        .filter(person__regional_program_id=run.regional_program_id)
+        TimeEntry.objects.filter(person__regional_program_id=run.regional_program_id)
         .between(run.month, month_end(run.month))
         .exclude(Exists(already_billed))
+        .order_by()
+        .values(
+            "id",
+            "person_id",
+            "author_id",
+            "service_date",
+            "minutes",
+            voided=ExpressionWrapper(Q(voided_at__isnull=False), output_field=BooleanField()),
+        )
     )
+
+
+def qualified_entries():
+    """The staged entries whose author is qualified on their day.
+
+    An EXISTS in the WHERE clause, which PostgreSQL answers with one hash join of the
+    qualifications instead of a probe per entry.
+    """
+    return StagedEntry.objects.filter(
+        author_qualified(OuterRef("author_id"), OuterRef("service_date"))
+    ).values("id")
 
 
 def _finalized_bills(run: BillingRun):
@@ -78,39 +111,36 @@ def _coverage_in_force(payer_type: str):
     )
 
 
-def entries(run: BillingRun):
-    """Every entry of the month with its gate facts, and the rate, coverage and minutes
-    already billed of its day."""
+def person_day_facts(run: BillingRun):
+    """Per staged person and day: the rest of the gate, the T1017 rate, the private and
+    Medicaid coverage in force and the minutes already billed.
+
+    Every one of them is a fact of the person's day, not of an entry, so a day of
+    several entries is asked once.
+    """
+    day = OuterRef("service_date")
     rate = (
         Rate.objects.filter(procedure_code=T1017)
-        .in_force_on(OuterRef("service_date"))
+        .in_force_on(day)
         .order_by("-effective_from")
         .values("amount_per_unit")[:1]
     )
     billed_lines = BillLine.objects.filter(
         bill__in=_finalized_bills(run),
         bill__person_id=OuterRef("person_id"),
-        service_date=OuterRef("service_date"),
+        service_date=day,
     )
-    return (
-        month_entries(run)
-        .order_by()
-        .values(
-            "person_id",
-            "service_date",
-            "minutes",
-            "author_qualified",
-            "program_certified",
-            "case_open",
-            time_entry_id=F("pk"),
-            voided=ExpressionWrapper(Q(voided_at__isnull=False), output_field=BooleanField()),
-            rate=Subquery(rate),
-            private_coverage_id=_coverage_in_force(Coverage.PayerType.PRIVATE_INSURANCE),
-            medicaid_coverage_id=_coverage_in_force(Coverage.PayerType.MEDICAID),
-            previously_billed_minutes=_sum_of(
-                billed_lines, "minutes", per="service_date", output_field=IntegerField()
-            ),
-        )
+    return StagedPersonDay.objects.values(
+        "person_id",
+        "service_date",
+        program_certified=program_certified(run.regional_program_id, day),
+        case_open=case_open(OuterRef("person_id"), day),
+        rate=Subquery(rate),
+        private_coverage_id=_coverage_in_force(Coverage.PayerType.PRIVATE_INSURANCE),
+        medicaid_coverage_id=_coverage_in_force(Coverage.PayerType.MEDICAID),
+        previously_billed_minutes=_sum_of(
+            billed_lines, "minutes", per="service_date", output_field=IntegerField()
+        ),
     )
 
 

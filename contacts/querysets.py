@@ -6,6 +6,27 @@ from people.models import CaseEpisode
 from people.querysets import ScopedQuerySet
 from tcm.models import Certification, StaffQualification
 
+# The billing gate (SPEC.md section 5, rule 1), one EXISTS per fact, each given the
+# columns it is correlated on: the pages ask it of each time entry, a bill run of its
+# staged entries and days (billing/staging.py), with one definition of the rules.
+
+
+def author_qualified(author, day):
+    """The author holds a qualification that makes them a qualified case manager on `day`."""
+    return Exists(StaffQualification.objects.filter(staff_id=author).qualifying_on(day))
+
+
+def program_certified(regional_program, day):
+    """The regional program's certification is in force on `day`."""
+    return Exists(
+        Certification.objects.filter(regional_program_id=regional_program).in_force_on(day)
+    )
+
+
+def case_open(person, day):
+    """The person has a case episode open on `day`."""
+    return Exists(CaseEpisode.objects.filter(person_id=person).open_on(day))
+
 
 class ContactQuerySet(ScopedQuerySet):
     def not_void(self):
@@ -37,17 +58,9 @@ class TimeEntryQuerySet(ScopedQuerySet):
         """
         day = OuterRef("service_date")
         return self.annotate(
-            author_qualified=Exists(
-                StaffQualification.objects.filter(staff_id=OuterRef("author_id")).qualifying_on(day)
-            ),
-            program_certified=Exists(
-                Certification.objects.filter(
-                    regional_program_id=OuterRef("person__regional_program_id")
-                ).in_force_on(day)
-            ),
-            case_open=Exists(
-                CaseEpisode.objects.filter(person_id=OuterRef("person_id")).open_on(day)
-            ),
+            author_qualified=author_qualified(OuterRef("author_id"), day),
+            program_certified=program_certified(OuterRef("person__regional_program_id"), day),
+            case_open=case_open(OuterRef("person_id"), day),
         )
 
     def billable(self):
