@@ -420,36 +420,35 @@ class ExcludedEntry(models.Model):
 # staged rows, and so asked once per person and day instead of once per time entry.
 
 
-class StagedEntry(models.Model):
-    """A time entry of the month no finalized run has billed (the primary key is the entry's)."""
+class StagedRow(models.Model):
+    """What every staged row has: the person and the service date the facts are asked of."""
 
     person = models.ForeignKey(
         Person, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
+    service_date = models.DateField()
+
+    class Meta:
+        abstract = True
+        managed = False
+
+    def __str__(self):
+        return f"Staged {self.service_date} of person {self.person_id}"
+
+
+class StagedPersonDay(StagedRow):
+    """A person's service date with staged entries (the primary key is one of its entries)."""
+
+    class Meta(StagedRow.Meta):
+        db_table = "billing_person_day"
+
+
+class StagedEntry(StagedRow):
+    """A time entry of the month no finalized run has billed (the primary key is the entry's)."""
+
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    service_date = models.DateField()
 
-    class Meta:
-        managed = False
+    class Meta(StagedRow.Meta):
         db_table = "billing_month_entry"
-
-    def __str__(self):
-        return f"Staged entry {self.pk} of {self.service_date}"
-
-
-class StagedPersonDay(models.Model):
-    """A person's service date with staged entries (the primary key is one of its entries)."""
-
-    person = models.ForeignKey(
-        Person, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    service_date = models.DateField()
-
-    class Meta:
-        managed = False
-        db_table = "billing_person_day"
-
-    def __str__(self):
-        return f"Staged day {self.service_date} of person {self.person_id}"
