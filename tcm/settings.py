@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tcm.middleware.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -157,11 +158,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
 AXES_ENABLE_ADMIN = False  # its admin deletes attempts; unlocking is the command above
-# Idle timeout: every request pushes the expiry forward, so a session dies after
+# Idle timeout: activity pushes the expiry forward, so a session dies after
 # this many minutes without activity (45 CFR 164.312(a)(2)(iii), automatic logoff).
 TCM_SESSION_IDLE_MINUTES = env_int("TCM_SESSION_IDLE_MINUTES", 15)
 SESSION_COOKIE_AGE = TCM_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry is pushed forward by tcm.middleware.IdleTimeoutMiddleware, at most
+# once per TCM_SESSION_REFRESH_SECONDS, instead of a session save on every request.
+TCM_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

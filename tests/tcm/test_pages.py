@@ -128,4 +128,4 @@ def test_healthz_answers_without_login(client):
 
 def test_session_expires_after_the_idle_timeout(settings):
     assert settings.SESSION_COOKIE_AGE == settings.TCM_SESSION_IDLE_MINUTES * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert "tcm.middleware.IdleTimeoutMiddleware" in settings.MIDDLEWARE
