@@ -182,20 +182,19 @@ def count_queries(client, path):
 
 def test_list_query_count_does_not_grow_with_the_caseload(client_for, supervisor, case_manager):
     # session, user with its role, the user's program (header), search form's
-    # case managers, count, one page of persons, session save (3: savepoint,
-    # update, release; the idle timeout touches the session on every request).
+    # case managers, count, one page of persons.
     caseload_of(case_manager, 10)
     client = client_for(supervisor)
     path = reverse("people:person-list")
     small = count_queries(client, path)
     caseload_of(case_manager, 190)
-    assert count_queries(client, path) == small <= 9
+    assert count_queries(client, path) == small <= 6
 
 
 def test_detail_query_count_does_not_grow_with_the_record(client_for, person):
     # session, user with its role, the user's program (header), person (+program,
     # case manager), episodes, living arrangement, representatives,
-    # assignments (+case managers), access-log insert, session save (3);
+    # assignments (+case managers), access-log insert;
     # plus a bounded number for each section other apps register.
     client = client_for(person.case_manager)
     caseload_of(person.case_manager, 10)
@@ -204,7 +203,7 @@ def test_detail_query_count_does_not_grow_with_the_record(client_for, person):
     caseload_of(person.case_manager, 190)
     RepresentativeFactory.create_batch(20, person=person)
     CaseAssignmentFactory.create_batch(20, person=person, ended_on=date(2020, 1, 2))
-    assert count_queries(client, path) == small <= 12 + 6 * len(sections._registry)
+    assert count_queries(client, path) == small <= 9 + 6 * len(sections._registry)
 
 
 def test_person_page_shows_the_header_and_logs_one_access(client_for, person):
@@ -447,10 +446,10 @@ def test_person_record_queries_do_not_grow_and_a_cached_view_takes_fewer(
     # session, user with its role (2); page versions (1); the person (1); access log (1); the
     # header: episodes, living arrangement, representatives, assignments (4); the plan
     # section (3), findings (1), timeline: page of the union, its contacts, their time
-    # entries (3), bills (1); the user's program (page header) (1); session save (3).
-    with django_assert_num_queries(21):
+    # entries (3), bills (1); the user's program (page header) (1).
+    with django_assert_num_queries(18):
         client.get(url)
     # Nothing changed: the body comes from the cache (tcm.page_cache); still logged.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         client.get(url)
     assert AccessLog.objects.filter(person=person, view="person-detail").count() == 2

@@ -85,8 +85,8 @@ def test_reimbursement_officer_pages_through_the_case_managers(
             PersonFactory(case_manager=manager)
     client = client_for(reimbursement_officer)
     # session, user with its role, runs, case managers counted, a page of them with
-    # their caseloads, their qualifications, the header's program, the session save (3)
-    with django_assert_num_queries(10):
+    # their caseloads, their qualifications, the header's program
+    with django_assert_num_queries(7):
         first = client.get(reverse("billing:run-list"))
     last = client.get(reverse("billing:run-list"), {"staff": size // 2})
     shown = [*first.context["staff"], *last.context["staff"]]
