@@ -273,7 +273,10 @@ class Bill(Undeletable):
         "from the bills it marks.",
     )
 
-    history = HistoricalRecords()
+    # The history is read by bill (`id`) and date; a bill run writes a history row per
+    # bill it opens or changes (90,000 a month at state scale), so the references
+    # nothing looks history up by go unindexed: each index was a write per row.
+    history = HistoricalRecords(no_db_index=["run", "person", "coverage", "means_test"])
     objects = BillQuerySet.as_manager()
 
     class Meta:
