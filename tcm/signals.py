@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from simple_history.models import HistoricalChanges
 
 from tcm import versions
@@ -43,12 +43,19 @@ def watch_page_records() -> None:
                 post_save.connect(record_saved, sender=model, dispatch_uid=f"page-{model._meta}")
                 post_delete.connect(record_saved, sender=model, dispatch_uid=f"page-{model._meta}")
     pre_save.connect(person_moving, sender=apps.get_model("people", "Person"), dispatch_uid="page")
+    # A role is a group membership: who is a case manager of a program is shown.
+    m2m_changed.connect(roles_changed, sender=get_user_model().groups.through, dispatch_uid="page")
 
 
 def _watched(model) -> bool:
     return (model._meta.app_label, model._meta.model_name) not in NOT_SHOWN and not issubclass(
         model, HistoricalChanges
     )
+
+
+def roles_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        versions.bump(versions.RECORDS)
 
 
 def record_saved(sender, instance, update_fields=None, **kwargs):

@@ -233,3 +233,64 @@ def versions_table():
 def test_not_shown_models_exist():
     for label in NOT_SHOWN:
         apps.get_model(*label)
+
+
+# --- the officer's landing (billing:run-list) ------------------------------------------
+
+
+def landing(client):
+    return client.get(reverse("billing:run-list")).content.decode()
+
+
+def caseload(page, manager) -> int:
+    """The caseload the staff table shows for `manager`."""
+    return int(re.search(rf"<td>{re.escape(str(manager))}</td>\s*<td>(\d+)</td>", page).group(1))
+
+
+def test_officer_landing_shows_a_caseload_grown_and_a_person_moved(
+    client_for, reimbursement_officer, case_manager, peer_case_manager, supervisor, person
+):
+    client = client_for(reimbursement_officer)
+    landing(client)
+    assert caseload(landing(client), case_manager) == 1  # the second view: the cached body
+    PersonFactory(case_manager=case_manager)
+    assert caseload(landing(client), case_manager) == 2
+    people.reassign(actor=supervisor, persons=[person], case_manager=peer_case_manager)
+    page = landing(client)
+    assert (caseload(page, case_manager), caseload(page, peer_case_manager)) == (1, 1)
+
+
+def test_officer_landing_shows_a_qualification_and_a_new_case_manager(
+    client_for, reimbursement_officer, region
+):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import StaffQualificationFactory, UserFactory
+
+    client = client_for(reimbursement_officer)
+    newcomer = UserFactory(username="newcomer", last_name="Newcomer", regional_program=region)
+    assert "Newcomer" not in landing(client)  # no role yet: not a case manager
+    newcomer.groups.add(Group.objects.get(name="case_manager"))  # no save of the user
+    assert "Newcomer" in landing(client)
+    assert "Not qualified" in landing(client)  # no qualification on file
+    StaffQualificationFactory(staff=newcomer)
+    assert "Not qualified" not in landing(client)
+
+
+def test_officer_landing_shows_a_new_run(client_for, reimbursement_officer, region):
+    client = client_for(reimbursement_officer)
+    assert "January" not in landing(client)
+    generate_bills(month=date(TODAY.year - 1, 1, 1), regional_program=region)
+    assert "January" in landing(client)
+
+
+def test_officer_landing_keeps_the_generate_form_working(client_for, reimbursement_officer):
+    client = client_for(reimbursement_officer)
+    landing(client)
+    page = landing(client)  # cached: the form carries this viewer's token, not a placeholder
+    assert CSRF_PLACEHOLDER not in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert token
+    refused = client.post(reverse("billing:run-generate"), {"month": "not a month"})
+    assert refused.status_code == 400
+    assert "month" in refused.content.decode().lower()
