@@ -57,9 +57,7 @@ def run_list(request):
 
 
 def _caseload_scopes(user) -> tuple[str, ...]:
-    managers = User.objects.with_role(Role.CASE_MANAGER).filter(
-        regional_program_id=user.regional_program_id
-    )
+    managers = User.objects.case_managers_of(user.regional_program_id)
     return tuple(versions.caseload_scope(pk) for pk in managers.values_list("pk", flat=True))
 
 

@@ -5,7 +5,6 @@ from datetime import date
 from django.db.models import Exists, OuterRef
 
 from tcm.models import StaffQualification, User
-from tcm.roles import Role
 
 
 def assignable_case_managers(regional_program_id: int | None, day: date):
@@ -15,8 +14,7 @@ def assignable_case_managers(regional_program_id: int | None, day: date):
     billable, so assigning persons to them would quietly lose the work.
     """
     return (
-        User.objects.with_role(Role.CASE_MANAGER)
-        .filter(regional_program_id=regional_program_id)
+        User.objects.case_managers_of(regional_program_id)
         .filter(Exists(StaffQualification.objects.qualifying_on(day).filter(staff=OuterRef("pk"))))
         .order_by("last_name", "first_name", "username")
     )

@@ -6,6 +6,8 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 
+from tcm.roles import Role
+
 
 def in_force_q(day, *, start: str, end: str) -> Q:
     """Rows whose [start, end] period (end empty = open) contains `day`.
@@ -46,3 +48,8 @@ class StaffQualificationQuerySet(models.QuerySet):
 class UserManager(DjangoUserManager):
     def with_role(self, role):
         return self.filter(groups__name=role, is_active=True)
+
+    def case_managers_of(self, regional_program_id):
+        """The active case managers of a regional program: its staff table, the versions
+        the officer's cached landing is keyed on, and who may be assigned persons."""
+        return self.with_role(Role.CASE_MANAGER).filter(regional_program_id=regional_program_id)

@@ -90,8 +90,7 @@ def program_staff(user, today, page_number=None):
         .values("size")
     )
     managers = (
-        User.objects.with_role(Role.CASE_MANAGER)
-        .filter(regional_program_id=user.regional_program_id)
+        User.objects.case_managers_of(user.regional_program_id)
         .annotate(caseload_size=Coalesce(Subquery(caseload), 0))
         .prefetch_related("qualifications")
     )
