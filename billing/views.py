@@ -22,7 +22,6 @@ from billing.statements import statement_pdf
 from people.audit import log_access, log_export
 from tcm import versions
 from tcm.decorators import role_required
-from tcm.models import User
 from tcm.page_cache import CachedBody
 from tcm.roles import Role
 from tcm.views import program_staff
@@ -47,18 +46,13 @@ def run_list(request):
     """The officer's landing: the runs and a page of the program's case managers.
 
     Its body is cached (tcm.page_cache) under the shared records' version (runs,
-    staff, qualifications, roles) and the caseload version of every case manager
-    of the program (a person added, moved or reassigned changes a caseload
-    count): at state scale the staff page was 25 ms of ORM per view.
+    staff, qualifications, roles) and the program's staffing (a person added,
+    moved or reassigned changes a caseload count): at state scale the staff page
+    was 25 ms of ORM per view.
     """
-    scopes = (versions.RECORDS, *_caseload_scopes(request.user))
+    scopes = (versions.RECORDS, versions.staffing_scope(request.user.regional_program_id))
     body = CachedBody(request, scopes).render(lambda extra: _run_list_body(request, extra))
     return render(request, "billing/run_list.html", {"body": body})
-
-
-def _caseload_scopes(user) -> tuple[str, ...]:
-    managers = User.objects.case_managers_of(user.regional_program_id)
-    return tuple(versions.caseload_scope(pk) for pk in managers.values_list("pk", flat=True))
 
 
 def _run_list_body(request, extra: dict, form=None) -> str:

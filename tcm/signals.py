@@ -61,18 +61,35 @@ def roles_changed(sender, action, **kwargs):
 def record_saved(sender, instance, update_fields=None, **kwargs):
     if sender is get_user_model() and update_fields and set(update_fields) == {"last_login"}:
         return  # a log-in, shown on no page
+    if sender is apps.get_model("people", "Person"):
+        versions.bump(*_person_scopes(instance))
+        return
     person_id = _person_id(instance)
     if person_id is None:
         versions.bump(versions.RECORDS)
     else:
-        versions.bump_persons([person_id], case_manager_ids=[getattr(instance, "_left_by", None)])
+        versions.bump_persons([person_id])
+
+
+def _person_scopes(person) -> list[str]:
+    """What a write of a person's own row changes: the person record, the worklists
+    of the case managers they join and leave, and the staffing of the programs they
+    join and leave (caseload sizes), all known from the instance without a query."""
+    left_by, left_program = getattr(person, "_left", (None, None))
+    scopes = {versions.person_scope(person.pk), versions.staffing_scope(person.regional_program_id)}
+    scopes |= {versions.caseload_scope(pk) for pk in (person.case_manager_id, left_by) if pk}
+    if left_program:
+        scopes.add(versions.staffing_scope(left_program))
+    return sorted(scopes)
 
 
 def person_moving(sender, instance, **kwargs):
-    """Remember the case manager a saved person leaves: their worklist changes too."""
+    """Remember the case manager and program a saved person leaves: their pages change too."""
     if instance.pk is not None:
-        old = sender.objects.filter(pk=instance.pk).values_list("case_manager_id", flat=True)
-        instance._left_by = next(iter(old), None)
+        old = sender.objects.filter(pk=instance.pk).values_list(
+            "case_manager_id", "regional_program_id"
+        )
+        instance._left = next(iter(old), (None, None))
 
 
 def _person_id(instance) -> int | None:

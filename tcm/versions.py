@@ -6,6 +6,9 @@ counters, and the next view misses the cache and renders afresh. Scopes:
 
 - "person:<id>": everything of one person (the person record);
 - "caseload:<user id>": everything of a case manager's persons (the worklist);
+- "staffing:<program id>": who is on which caseload of a program, i.e. its
+  persons' rows (the officer's staff table counts caseloads): one stamp for a
+  page about 200 case managers, bumped by writes of persons, not of their records;
 - "records" (RECORDS): what many pages share, e.g. programs, staff and their
   qualifications, rates, and the set-based jobs' evaluation and billing runs,
   which change findings and bills of many persons at once.
@@ -37,6 +40,10 @@ def caseload_scope(user_id: int) -> str:
     return f"caseload:{user_id}"
 
 
+def staffing_scope(program_id: int) -> str:
+    return f"staffing:{program_id}"
+
+
 def current(*scopes: str) -> tuple[int, ...]:
     """The versions of `scopes`, in order; 0 for a scope never bumped.
 
@@ -55,16 +62,20 @@ def bump(*scopes: str) -> None:
     _upsert(" UNION ".join(["SELECT %s AS scope"] * len(scopes)), list(scopes))
 
 
-def bump_persons(person_ids: Iterable[int], *, case_manager_ids: Iterable[int] = ()) -> None:
+def bump_persons(
+    person_ids: Iterable[int], *, case_manager_ids: Iterable[int] = (), staffing: bool = False
+) -> None:
     """Increment the persons' scopes and their case managers' caseloads (one statement).
 
     The case managers are read in the same statement, as committed with this write;
     `case_manager_ids` adds caseloads a person has just left (a reassignment).
+    `staffing` adds the persons' programs' staffing, for writes of the persons'
+    own rows (who their case manager is).
     """
     ids = sorted({int(pk) for pk in person_ids})
     managers = sorted({int(pk) for pk in case_manager_ids if pk is not None})
     if (not ids and not managers) or _bumped_in_this_block(
-        ("persons", tuple(ids), tuple(managers))
+        ("persons", tuple(ids), tuple(managers), staffing)
     ):
         return
     marks = ", ".join(["%s"] * len(ids)) or "NULL"
@@ -75,7 +86,13 @@ def bump_persons(person_ids: Iterable[int], *, case_manager_ids: Iterable[int] =
         f"WHERE id IN ({marks}) AND case_manager_id IS NOT NULL",
         *(["SELECT %s"] * len(managers)),
     ]
-    _upsert(" UNION ".join(selects), [*ids, *ids, *(caseload_scope(pk) for pk in managers)])
+    params = [*ids, *ids, *(caseload_scope(pk) for pk in managers)]
+    if staffing:
+        selects.append(
+            f"SELECT 'staffing:' || regional_program_id FROM {person} WHERE id IN ({marks})"  # noqa: S608  # nosec B608 - placeholders only
+        )
+        params.extend(ids)
+    _upsert(" UNION ".join(selects), params)
 
 
 def _bumped_in_this_block(what: tuple) -> bool:

@@ -160,6 +160,27 @@ def test_a_record_of_a_person_bumps_the_person_and_the_caseload(person):
     }
 
 
+def staffing(*programs):
+    return versions.current(*(versions.staffing_scope(program.pk) for program in programs))
+
+
+def test_a_record_of_a_person_leaves_the_staffing_alone(person):
+    before = staffing(person.regional_program)
+    ContactFactory(person=person)
+    assert staffing(person.regional_program) == before
+
+
+def test_a_person_moved_to_another_program_bumps_both_programs_and_the_caseload_left(
+    person, other_region
+):
+    programs, manager = (person.regional_program, other_region), person.case_manager_id
+    before = (*staffing(*programs), *versions.current(versions.caseload_scope(manager)))
+    person.regional_program, person.case_manager = other_region, None
+    person.save()
+    after = (*staffing(*programs), *versions.current(versions.caseload_scope(manager)))
+    assert all(a != b for a, b in zip(before, after, strict=True))
+
+
 def test_a_program_or_a_run_bumps_the_shared_records(person, region):
     for write in (
         lambda: region.save(),
