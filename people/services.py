@@ -228,9 +228,7 @@ def reassign(*, actor: User, persons: Iterable[Person], case_manager: User | Non
     )
     # Bulk writes send no save signals: both worklists, each record and the
     # program's caseload sizes change.
-    versions.bump_persons(
-        [person.pk for person in moving], case_manager_ids=leaving, staffing=True
-    )
+    versions.bump_persons([person.pk for person in moving], case_manager_ids=leaving, staffing=True)
     return len(moving)
 
 
