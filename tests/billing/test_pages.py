@@ -195,12 +195,12 @@ def test_pages_query_counts_do_not_grow_with_the_run(
     client = client_for(reimbursement_officer)
     # Every page: session, user with its role, the user's program (header) = 3. Then its
     # own reads:
-    # run list: the program's case managers and their versions (its cache), runs with
-    # counts, case managers counted, a page of them, their qualifications (6)
+    # run list: its cache's versions (records and the program's staffing), runs with
+    # counts, case managers counted, a page of them, their qualifications (5)
     # run detail: run, totals by payer, bills with person and coverage, excluded entries (4)
     # bill detail: bill, lines, their time entries, entry authors, access-log insert (5)
     for url, count in [
-        (reverse("billing:run-list"), 9),  # + its cache's case managers and versions
+        (reverse("billing:run-list"), 8),
         (reverse("billing:run-detail", args=[run.pk]), 7),
         (reverse("billing:bill-detail", args=[bill.pk]), 8),
     ]:
