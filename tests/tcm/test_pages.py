@@ -84,13 +84,13 @@ def test_reimbursement_officer_pages_through_the_case_managers(
         for _ in range(number):
             PersonFactory(case_manager=manager)
     client = client_for(reimbursement_officer)
-    # session, user with its role, the program's case managers and their caseloads'
-    # versions (tcm.page_cache), runs, case managers counted, a page of them with their
+    # session, user with its role, the versions of records and the program's staffing
+    # (tcm.page_cache), runs, case managers counted, a page of them with their
     # caseloads, their qualifications, the header's program
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         first = client.get(reverse("billing:run-list"))
     # Nothing changed: the body comes from the cache; the header's program still asked.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("billing:run-list"))
     last = client.get(reverse("billing:run-list"), {"staff": size // 2})
     shown = [*first.context["staff"], *last.context["staff"]]
