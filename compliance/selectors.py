@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
@@ -106,7 +105,6 @@ def _work_items(persons, month: Period, quarter: Period, today: date):
 
 
 MANAGERS_PER_PAGE = 25  # a program may have 200 case managers at state scale
-OPEN_FINDINGS_SECONDS = 300
 
 
 def dashboard(user, page_number=None) -> dict:
@@ -119,7 +117,7 @@ def dashboard(user, page_number=None) -> dict:
     stored = ComplianceRate.objects.visible_to(user).filter(run=run)
     page = Paginator(_managers(stored), MANAGERS_PER_PAGE).get_page(page_number)
     page.object_list = _named(page.object_list)
-    open_findings = _open_findings(user, run)
+    open_findings = _open_findings(user)
     return {
         "run": run,
         "page": page,
@@ -143,20 +141,12 @@ def rate_tables(user, run, managers: dict) -> dict:
     }
 
 
-def _open_findings(user, run) -> dict:
-    """{rule: open findings} of the user's program, cached until the next evaluation.
-
-    Only an evaluation opens or resolves findings, so the count is keyed by the
-    latest run; the time bound covers a person moved to another program. The
-    dashboard is for supervisors (their program) and superusers (every program).
-    """
-    key = f"tcm:open-findings:{run and run.pk}:{user.regional_program_id}:{user.is_superuser}"
-    counts = cache.get(key)
-    if counts is None:
-        findings = Finding.objects.visible_to(user).open().values_list("rule")
-        counts = dict(findings.annotate(n=Count("pk")))
-        cache.set(key, counts, OPEN_FINDINGS_SECONDS)
-    return counts
+def _open_findings(user) -> dict:
+    """{rule: open findings} of the user's program (supervisors) or of every program
+    (superusers). Counted when the dashboard's body is rendered, which its page cache
+    keeps until an evaluation or a person moving in or out changes the counts."""
+    findings = Finding.objects.visible_to(user).open().values_list("rule")
+    return dict(findings.annotate(n=Count("pk")))
 
 
 def _managers(stored) -> list[int | None]:

@@ -78,11 +78,25 @@ def _section_url(request, section: str, number: int | None) -> str:
 @require_GET
 @role_required(Role.SUPERVISOR)
 def dashboard(request):
-    """The program's compliance rates per rule, case manager and period, with drill-down."""
+    """The program's compliance rates per rule, case manager and period, with drill-down.
+
+    Its body is cached (tcm.page_cache) under the shared records' version, which
+    every evaluation run and every renamed case manager bumps, and the program's
+    staffing (a person moved in or out changes its open findings). Acknowledging
+    a finding keeps it open, so the counts shown do not change with it.
+    """
+    scopes = (versions.RECORDS, versions.staffing_scope(request.user.regional_program_id))
+    body = CachedBody(request, scopes).render(lambda extra: _dashboard_body(request, extra))
+    return render(request, "compliance/dashboard.html", {"body": body})
+
+
+def _dashboard_body(request, extra: dict) -> str:
     context = selectors.dashboard(request.user, request.GET.get("page"))
     managers = dict(context["page"].object_list)
     context["rate_tables"] = rendered_rate_tables(request.user, context["run"], managers)
-    return render(request, "compliance/dashboard.html", context)
+    return render_to_string(
+        "compliance/_dashboard_body.html", {**context, **extra}, request=request
+    )
 
 
 @require_POST

@@ -256,6 +256,33 @@ def test_not_shown_models_exist():
         apps.get_model(*label)
 
 
+# --- the supervisor's dashboard ----------------------------------------------------------
+
+
+def dashboard(client):
+    return client.get(reverse("compliance:dashboard")).content.decode()
+
+
+def open_findings(page) -> int:
+    """The open findings the dashboard shows, all rules."""
+    return sum(map(int, re.findall(r'">(\d+)<span class="sr-only"> open findings', page)))
+
+
+def test_dashboard_shows_a_new_evaluation_and_a_person_moved_out(
+    client_for, supervisor, other_case_manager, person
+):
+    client = client_for(supervisor)
+    dashboard(client)
+    assert "not evaluated yet" in dashboard(client)  # the cached body
+    evaluate_compliance(as_of=TODAY)
+    page = dashboard(client)
+    assert "not evaluated yet" not in page
+    assert open_findings(page) > 0
+    person.regional_program, person.case_manager = other_case_manager.regional_program, None
+    person.save()
+    assert open_findings(dashboard(client)) == 0
+
+
 # --- the officer's landing (billing:run-list) ------------------------------------------
 
 
