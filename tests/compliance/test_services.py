@@ -116,6 +116,17 @@ def test_late_plan_revision_resolves_annual_plan_review(person):
     assert finding.met_by_record_id == draft.pk
 
 
+def test_findings_are_written_in_the_order_of_their_unique_key(case_manager):
+    """Person first, as the unique index orders them: each index entry of a first run
+    goes to the end of the index and the foreign-key checks follow the persons."""
+    _caseload(case_manager, 3)
+    evaluate_compliance(as_of=AS_OF)
+    key = ("person_id", "rule", "period_start", "period_end")
+    keys = list(Finding.objects.order_by("pk").values_list(*key))
+    assert len({key[0] for key in keys}) == 3 and len({key[1] for key in keys}) > 1
+    assert keys == sorted(keys)
+
+
 def _caseload(case_manager, size):
     persons = PersonFactory.create_batch(size, case_manager=case_manager)
     for person in persons:
