@@ -31,6 +31,10 @@ CHANGE_REASON = "compliance evaluation"
 DUES = "compliance_evaluation_due"  # temporary table, one per connection
 KEY = ("rule", "person_id", "period_start", "period_end")
 UNIQUE_KEY = ("person_id", "rule", "period_start", "period_end")  # the unique index's order
+# PostgreSQL's memory for each sort and hash of the run. Under the default 4MB, sorting
+# the new findings (47 MB at 100,000 persons) and counting the rates from the dues
+# (48 MB) spill to temporary files.
+WORK_MEM = "64MB"
 
 
 def evaluate_compliance(*, as_of: date | None = None, actor=None) -> EvaluationRun:
@@ -42,6 +46,7 @@ def evaluate_compliance(*, as_of: date | None = None, actor=None) -> EvaluationR
     as_of = as_of or timezone.localdate()
     with transaction.atomic():
         lock_until_commit(EVALUATION_LOCK)
+        _sort_in_memory()
         now = timezone.now()
         run = EvaluationRun.objects.create(as_of=as_of, started_at=now, requested_by=actor)
         with connection.cursor() as cursor:
@@ -64,6 +69,13 @@ def evaluate_compliance(*, as_of: date | None = None, actor=None) -> EvaluationR
         run.status = EvaluationRun.Status.FINISHED
         run.save()
     return run
+
+
+def _sort_in_memory() -> None:
+    """`WORK_MEM` until the run's transaction ends (SET LOCAL), on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
 
 
 def _collect_dues(cursor, as_of: date) -> None:

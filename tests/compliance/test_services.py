@@ -6,11 +6,11 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from compliance.models import EvaluationRun, Finding
-from compliance.services import acknowledge_finding, evaluate_compliance
+from compliance.services import WORK_MEM, acknowledge_finding, evaluate_compliance
 from compliance.tasks import evaluate_compliance_task
 from tests.factories import (
     CaseEpisodeFactory,
@@ -149,10 +149,26 @@ def test_evaluation_runs_in_the_same_queries_whatever_the_caseload(
     # and open findings (3); resolve those met now (1); their history, created and changed
     # (2); the dashboard's rates: insert, drop the last run's (2); open count (1); update
     # run + its history (2); the page versions, once for both saves of the run (1); on
-    # PostgreSQL the advisory lock and ANALYZE of the dues (2).
-    with django_assert_num_queries(24 + 2 * (connection.vendor == "postgresql")):
+    # PostgreSQL the advisory lock, the run's work_mem and ANALYZE of the dues (3).
+    with django_assert_num_queries(24 + 3 * (connection.vendor == "postgresql")):
         run = evaluate_compliance(as_of=AS_OF)
     assert run.resolved_count == size
+
+
+def _work_mem():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's work_mem")
+@pytest.mark.django_db(transaction=True)
+def test_evaluation_sorts_in_memory_for_its_own_transaction_only(person):
+    before = _work_mem()
+    with transaction.atomic():
+        evaluate_compliance(as_of=AS_OF)
+        assert _work_mem() == WORK_MEM
+    assert _work_mem() == before != WORK_MEM
 
 
 def test_acknowledging_needs_a_note_and_happens_once(person, supervisor):
