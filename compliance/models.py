@@ -52,12 +52,19 @@ class Finding(Undeletable):
     met_by_record_id = models.PositiveBigIntegerField(
         null=True, blank=True, help_text="Id of the record that met the requirement (see the rule)."
     )
+    # Which run last touched the finding: provenance, read with the run, never looked up
+    # from it. No index and no database constraint: a first run at 100,000 persons spent
+    # a deferred check per finding at COMMIT (156,367 of them) confirming a run it had
+    # itself created in the same transaction, and an index entry per finding. Runs are
+    # never deleted (EvaluationRun is Undeletable), which is what the constraint guarded.
     evaluation = models.ForeignKey(
         "EvaluationRun",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="changed_findings",
+        db_index=False,
+        db_constraint=False,
         help_text="The evaluation that last opened, reopened, refreshed or resolved it.",
     )
     acknowledged_by = models.ForeignKey(
@@ -128,8 +135,11 @@ class Finding(Undeletable):
         return self.acknowledged_at is not None
 
 
-class EvaluationRun(models.Model):
-    """One sweep of the engine: when, for which as-of date, and what it changed."""
+class EvaluationRun(Undeletable):
+    """One sweep of the engine: when, for which as-of date, and what it changed.
+
+    Never deleted: findings name the run that last changed them (without a database
+    constraint, see Finding.evaluation)."""
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"

@@ -127,6 +127,20 @@ def test_findings_are_written_in_the_order_of_their_unique_key(case_manager):
     assert keys == sorted(keys)
 
 
+def test_findings_name_the_run_that_last_changed_them(person):
+    first = evaluate_compliance(as_of=AS_OF)
+    ContactFactory(person=person, contact_date=date(2024, 3, 30))
+    second = evaluate_compliance(as_of=AS_OF)
+    assert set(monthly(person).values_list("period_start", "evaluation")) == {
+        (date(2024, 1, 1), first.pk),
+        (date(2024, 2, 1), first.pk),
+        (date(2024, 3, 1), second.pk),  # resolved by the second run
+    }
+    # The contact met March and the first quarter: only January and February stay the first's.
+    assert first.changed_findings.count() == 2
+    assert second.changed_findings.count() == 2
+
+
 def _caseload(case_manager, size):
     persons = PersonFactory.create_batch(size, case_manager=case_manager)
     for person in persons:

@@ -20,6 +20,7 @@ MUST_BE_UNDELETABLE = {
     "TimeEntry",
     "AccessLog",
     "Finding",
+    "EvaluationRun",  # findings name it without a database constraint
     "Bill",
     "BillingRun",
 }
