@@ -21,7 +21,7 @@ from people.models import Person
 from people.querysets import person_visible_to
 from plans.models import DesiredOutcome
 from tcm import versions
-from tcm.history import record_created
+from tcm.history import insert_created
 from tcm.locks import lock_until_commit
 from tcm.models import User
 
@@ -295,15 +295,14 @@ def _full_clean(instance, errors: dict) -> None:
 
 
 def _create(actor: User, when, records: list) -> None:
-    """Insert new records of one model, then their history: two statements.
+    """Insert new records of one model with their history, then bump their pages.
 
     The history rows are simple-history's "+" rows (every column, the date, the
-    user), copied in SQL from the rows just written (tcm.history). bulk_create sends
-    no post_save, so the records' persons bump their page versions here
-    (tcm.versions, once per transaction).
+    user), copied in SQL from the rows just written (tcm.history, one statement on
+    PostgreSQL). The insert sends no post_save, so the records' persons bump their
+    page versions here (tcm.versions, once per transaction).
     """
-    type(records[0]).objects.bulk_create(records)
-    record_created(records, when=when, user=actor)
+    insert_created(records, when=when, user=actor)
     versions.bump_persons({record.person_id for record in records})
 
 

@@ -8,6 +8,7 @@ contacts.services, whose field errors are shown next to the fields.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,11 @@ READERS = (Role.CASE_MANAGER, Role.SUPERVISOR)
 
 
 def _person(request, pk):
-    return get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    """The person of the page, 404 outside the user's scope."""
+    person = Person.objects.visible_one(request.user, pk)
+    if person is None:
+        raise Http404("No such person on your caseload.")
+    return person
 
 
 def _timeline_url(person_pk) -> str:

@@ -172,7 +172,8 @@ def test_failure_inside_the_transaction_writes_nothing(contact_args, monkeypatch
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(TimeEntry.objects, "bulk_create", explode)
+    # Django's own step of writing a time entry's minutes, after the contact is written.
+    monkeypatch.setattr(TimeEntry._meta.get_field("minutes"), "get_db_prep_save", explode)
     with pytest.raises(RuntimeError):
         services.log_contact(**contact_args, travel_minutes=10)
     assert nothing_written()

@@ -40,3 +40,18 @@ def test_a_person_in_hand_is_visible_exactly_when_the_database_says_so(
             assert person_visible_to(user, each) == in_database, (name, each)
     assert person_visible_to(viewers["case_manager"], person)
     assert not person_visible_to(viewers["peer_case_manager"], person)
+
+
+def test_one_person_read_by_id_is_the_person_the_scoped_query_reads(
+    viewers, person, other_case_manager, django_assert_num_queries
+):
+    persons = [person, PersonFactory(case_manager=other_case_manager)]
+    for name, user in viewers.items():
+        for each in persons:
+            scoped = Person.objects.visible_to(user).filter(pk=each.pk).first()
+            with django_assert_num_queries(1):
+                read = Person.objects.visible_one(user, each.pk)
+            assert read == scoped, (name, each)
+            if read is not None:
+                assert read.case_manager_id == each.case_manager_id
+    assert Person.objects.visible_one(viewers["reviewer"], max(p.pk for p in persons) + 1) is None

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from compliance.models import Finding
-from tcm.history import record_history
-from tests.factories import PersonFactory
+from contacts.models import TimeEntry
+from tcm.history import insert_created, record_history
+from tests.factories import PersonFactory, TimeEntryFactory
 from tests.factories.compliance import FindingFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +41,24 @@ def test_copies_each_row_of_the_queryset_with_type_reason_and_user(supervisor):
 def test_writes_nothing_for_an_empty_queryset():
     when = timezone.now()
     assert record_history(Finding.objects.none(), history_type="+", when=when, reason="x") == 0
+
+
+def test_inserted_records_get_their_own_ids_and_one_created_row_each(case_manager):
+    """Several rows in one statement: each record gets the id of its own row, in order."""
+    person = PersonFactory(case_manager=case_manager)
+    records = [
+        TimeEntryFactory.build(person=person, author=case_manager, minutes=minutes, activity=kind)
+        for minutes, kind in [(10, "travel"), (20, "documentation"), (30, "meeting")]
+    ]
+    when = timezone.now()
+
+    insert_created(records, when=when, user=case_manager)
+
+    for record in records:
+        stored = TimeEntry.objects.get(pk=record.pk)
+        assert (stored.minutes, stored.activity) == (record.minutes, record.activity)
+        assert stored.created_at == record.created_at  # set as a save sets it
+        (created,) = stored.history.all()
+        assert (created.history_type, created.history_date) == ("+", when)
+        assert (created.history_user, created.minutes) == (case_manager, record.minutes)
+        assert not record._state.adding
