@@ -224,7 +224,10 @@ class Bill(Undeletable):
         MEDICAID = "medicaid", "Medicaid"
         SELF_PAY = "self_pay", "Self-pay"
 
-    run = models.ForeignKey(BillingRun, on_delete=models.PROTECT, related_name="bills")
+    # No index of its own: billing_bill_one_per_payer starts with the run.
+    run = models.ForeignKey(
+        BillingRun, on_delete=models.PROTECT, related_name="bills", db_index=False
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bills")
     month = models.DateField()
     payer_type = models.CharField(max_length=20, choices=PayerType)
