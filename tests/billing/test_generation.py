@@ -321,6 +321,29 @@ def test_an_exclusion_whose_reasons_change_is_rewritten(gated_person):
     assert run.excluded_entries.get().reason_list == [VOIDED, NOT_QUALIFIED]
 
 
+@pytest.mark.parametrize("in_force_first", [False, True])
+def test_a_bill_whose_only_change_is_an_empty_fact_is_rewritten(person, rate, in_force_first):
+    """With an ability to pay of 0 nothing is due either way: only the means test, the
+    ability and the cap, facts a bill may leave empty, go from empty to set or back."""
+    means_test = MeansTestFactory(
+        person=person,
+        monthly_ability_to_pay=Decimal("0.00"),
+        effective_from=date(2024, 1, 1) if in_force_first else date(2024, 3, 15),
+    )
+    entry(person, 20, 60)
+    bill = only_bill(generate(person))
+    means_test.effective_from = date(2024, 3, 15) if in_force_first else date(2024, 1, 1)
+    means_test.save()
+
+    generate(person)
+
+    bill.refresh_from_db()
+    expected = None if in_force_first else means_test
+    assert (bill.means_test, bill.amount_due) == (expected, 0)
+    assert (bill.cap is None, bill.monthly_ability_to_pay is None) == (in_force_first,) * 2
+    assert list(bill.history.values_list("history_type", flat=True)) == ["~", "+"]
+
+
 def test_regenerating_unchanged_bills_writes_no_history(person, rate):
     CoverageFactory(person=person)
     entry(person, 5, 30)
@@ -363,6 +386,31 @@ def test_regeneration_history_names_the_change_and_the_actor(person, rate, reimb
     assert (withdrawn.history_type, withdrawn.withdrawn) == ("~", True)
 
 
+def test_only_the_bills_a_regeneration_adds_get_a_created_history_row(
+    person, rate, other_case_manager
+):
+    """New bills are told from kept ones by id; another program's run, generated in
+    between, takes ids above this run's bills and must not be mistaken for them."""
+    other = PersonFactory(case_manager=other_case_manager)
+    CaseEpisodeFactory(person=other)
+    CoverageFactory(person=person, effective_to=date(2024, 3, 15))
+    entry(person, 5, 30)
+    entry(other, 5, 30)
+    run = generate(person)
+    generate(other)  # its bill's id is above every bill of `run`
+    entry(person, 20, 30)  # self-pay after the coverage ends: a new bill in `run`
+
+    generate(person)
+
+    history = {
+        bill.payer_type: list(bill.history.values_list("history_type", flat=True))
+        for bill in run.bills.all()
+    }
+    assert history == {"medicaid": ["+"], "self_pay": ["+"]}
+    (other_bill,) = Bill.objects.exclude(run=run)
+    assert list(other_bill.history.values_list("history_type", flat=True)) == ["+"]
+
+
 def test_the_run_keeps_the_count_and_total_of_the_bills_due(person, rate):
     CoverageFactory(person=person, effective_to=date(2024, 3, 15))
     entry(person, 5, 30)
@@ -397,15 +445,16 @@ def test_generation_is_a_fixed_number_of_queries(
     # its history, release (10). Generating: savepoint, lock the run, seven staged
     # tables (the month's entries, their person-days and the days' facts, the entries,
     # days, self-pay persons and bills), update changed bills, withdraw, their history,
-    # insert new bills, their history, stage the lines, update changed ones, insert new
-    # ones, number the new ones, stage the links, delete stale links, stale lines, insert
-    # new links, delete stale exclusions, insert new ones, drop the nine staged tables, the
-    # run's totals, save the run and its history, release (37). Each block that saves the
+    # the run's last bill id, insert new bills, their history, stage the lines, update
+    # changed ones, insert new ones, number the new ones, stage the links, delete stale
+    # links, stale lines, insert new links, delete stale exclusions, insert new ones, drop
+    # the nine staged tables, the run's totals, save the run and its history, release
+    # (38). Each block that saves the
     # run bumps the page versions once (tcm.versions): inserting it, marking it
     # generating, the generation (3).
-    with django_assert_num_queries(10 + 37 + 3):
+    with django_assert_num_queries(10 + 38 + 3):
         generate_bills(month=MARCH, regional_program=region)
     # Regenerating reopens the draft (savepoint, lock, save, history, release) then the same
-    # 37, with the page versions of both blocks (2).
-    with django_assert_num_queries(5 + 37 + 2):
+    # 38, with the page versions of both blocks (2).
+    with django_assert_num_queries(5 + 38 + 2):
         generate_bills(month=MARCH, regional_program=region)
