@@ -16,13 +16,13 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import BigIntegerField, Case, OuterRef, Subquery, When
+from django.db.models import BigIntegerField, Case, OuterRef, Q, Subquery, When
 from django.utils import timezone
 
 from compliance.models import EvaluationRun, Finding
 from compliance.rates import record_rates
 from compliance.rules import DUE_FIELDS, RULES
-from tcm.history import record_history
+from tcm.history import record_opened_or_changed
 from tcm.locks import lock_until_commit
 
 # Any constant: two evaluations at once queue on this PostgreSQL advisory lock.
@@ -57,12 +57,11 @@ def evaluate_compliance(*, as_of: date | None = None, actor=None) -> EvaluationR
             record_rates(run=run, dues=DUES)
             cursor.execute(f"DROP TABLE {DUES}")
         run.resolved_count = _resolve_met(run, now)
-        changed = Finding.objects.filter(evaluation=run)
-        record_history(
-            changed.filter(detected_at=now), history_type="+", when=now, reason=CHANGE_REASON
-        )
-        record_history(
-            changed.exclude(detected_at=now), history_type="~", when=now, reason=CHANGE_REASON
+        record_opened_or_changed(
+            Finding.objects.filter(evaluation=run),
+            created=Q(detected_at=now),
+            when=now,
+            reason=CHANGE_REASON,
         )
         run.open_total = Finding.objects.open().count()
         run.finished_at = timezone.now()

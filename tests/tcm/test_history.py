@@ -3,11 +3,12 @@
 from datetime import date
 
 import pytest
+from django.db.models import Q
 from django.utils import timezone
 
 from compliance.models import Finding
 from contacts.models import TimeEntry
-from tcm.history import insert_created, record_history
+from tcm.history import insert_created, record_history, record_opened_or_changed
 from tests.factories import PersonFactory, TimeEntryFactory
 from tests.factories.compliance import FindingFactory
 
@@ -62,3 +63,30 @@ def test_inserted_records_get_their_own_ids_and_one_created_row_each(case_manage
         assert (created.history_type, created.history_date) == ("+", when)
         assert (created.history_user, created.minutes) == (case_manager, record.minutes)
         assert not record._state.adding
+
+
+def test_one_statement_copies_new_rows_as_created_and_the_others_as_changed(
+    django_assert_num_queries,
+):
+    person = PersonFactory()
+    old = FindingFactory(person=person)
+    when = timezone.now()
+    new = FindingFactory(
+        person=person, period_start=date(2024, 2, 1), period_end=date(2024, 2, 29), detected_at=when
+    )
+
+    with django_assert_num_queries(1):
+        written = record_opened_or_changed(
+            Finding.objects.filter(person=person),
+            created=Q(detected_at=when),
+            when=when,
+            reason="compliance evaluation",
+        )
+
+    assert written == 2
+    created, changed = new.history.get(history_date=when), old.history.get(history_date=when)
+    assert (created.history_type, created.history_date, created.instance) == ("+", when, new)
+    assert (changed.history_type, changed.history_change_reason) == ("~", "compliance evaluation")
+    assert changed.instance == old
+    empty = Finding.objects.none()
+    assert record_opened_or_changed(empty, created=Q(pk=old.pk), when=when, reason="x") == 0
