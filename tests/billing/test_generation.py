@@ -37,6 +37,12 @@ def entry(person, day, minutes, **kwargs):
     )
 
 
+def void(time_entry):
+    time_entry.voided_at, time_entry.voided_by = timezone.now(), time_entry.person.case_manager
+    time_entry.void_reason = "Entered twice"
+    time_entry.save()
+
+
 def only_bill(run):
     (bill,) = run.bills.all()
     return bill
@@ -409,6 +415,29 @@ def test_only_the_bills_a_regeneration_adds_get_a_created_history_row(
     assert history == {"medicaid": ["+"], "self_pay": ["+"]}
     (other_bill,) = Bill.objects.exclude(run=run)
     assert list(other_bill.history.values_list("history_type", flat=True)) == ["+"]
+
+
+def test_a_regeneration_can_bring_a_bill_back_withdraw_one_and_add_one(person, rate):
+    """As many bills stay due as there were, yet one of them is new: it is inserted."""
+    CoverageFactory(person=person, effective_to=date(2024, 3, 15))
+    CoverageFactory(person=person, payer_type="private_insurance", effective_from=date(2024, 3, 25))
+    medicaid_day = entry(person, 5, 30)
+    self_pay_day = entry(person, 20, 30)
+    run = generate(person)
+    void(self_pay_day)
+    generate(person)  # self-pay withdrawn
+    void(medicaid_day)
+    entry(person, 21, 30)  # self-pay due again
+    entry(person, 26, 30)  # private insurance: a new bill
+
+    generate(person)
+
+    due = set(run.bills.filter(withdrawn=False).values_list("payer_type", flat=True))
+    assert due == {"self_pay", "private_insurance"}
+    assert run.bills.get(payer_type="medicaid").withdrawn
+    private = run.bills.get(payer_type="private_insurance")
+    assert (private.units, private.lines.count()) == (2, 1)
+    assert list(private.history.values_list("history_type", flat=True)) == ["+"]
 
 
 def test_the_run_keeps_the_count_and_total_of_the_bills_due(person, rate):
