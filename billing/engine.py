@@ -413,7 +413,9 @@ def write_run(run: BillingRun, *, rule: str, stamp, actor=None) -> None:
     with connection.cursor() as cursor:
         _stage(cursor, "billing_month_entry", staging.month_entries(run))
         cursor.execute(STAGE_PERSON_DAYS)
-        _stage(cursor, "billing_person_day_fact", staging.person_day_facts(run))
+        after_finalized = staging.builds_on_finalized(run)
+        facts = staging.person_day_facts(run, after_finalized=after_finalized)
+        _stage(cursor, "billing_person_day_fact", facts)
         qualified, params = staging.qualified_entries().query.sql_with_params()
         cursor.execute(STAGE_ENTRIES.format(qualified=qualified), params)
         cursor.execute(STAGE_DAYS, parameters)

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from billing.models import Bill, BillingRun
-from billing.services import finalize_run, generate_bills
+from billing import staging
+from billing.services import finalize_run, generate_bills, open_run
 from billing.tasks import draft_last_month
 from contacts.services import void_time_entry
 from tests.billing.conftest import MARCH
@@ -84,6 +85,16 @@ def test_late_time_goes_to_a_supplemental_run_that_bills_only_new_units(finalize
     assert list(day5.time_entries.all()) == [late_same_day]
     assert list(day9.time_entries.all()) == [late_other_day]
     assert run.bills.get().units == 1  # the finalized bill is untouched
+
+
+def test_only_a_run_after_a_finalized_one_asks_for_minutes_already_billed(
+    finalized, person, other_region
+):
+    """Another program's finalized month is not this one's: its regular run asks for none."""
+    supplemental = open_run(month=MARCH, regional_program=person.regional_program)
+    regular = open_run(month=MARCH, regional_program=other_region)
+    assert staging.builds_on_finalized(supplemental)
+    assert not staging.builds_on_finalized(regular)
 
 
 def test_supplemental_self_pay_respects_what_the_month_already_asked(
