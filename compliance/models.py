@@ -176,12 +176,28 @@ class ComplianceRate(models.Model):
     so `visible_to(user)` scopes rates exactly as it scopes persons.
     """
 
-    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="rates")
+    # No database constraints: a run's 18,000 rates at 100,000 persons were three deferred
+    # checks each at COMMIT, confirming the run the same transaction had just created and
+    # the program and case manager it had just copied from persons whose own constraints
+    # name them. Runs are never deleted (EvaluationRun is Undeletable); the ORM still
+    # refuses to delete a program or user that rates name (PROTECT). No index of its own
+    # on the run: `compliance_rate_run_program` starts with it.
+    run = models.ForeignKey(
+        EvaluationRun,
+        on_delete=models.CASCADE,
+        related_name="rates",
+        db_index=False,
+        db_constraint=False,
+    )
     regional_program = models.ForeignKey(
-        "tcm.RegionalProgram", on_delete=models.PROTECT, related_name="+"
+        "tcm.RegionalProgram", on_delete=models.PROTECT, related_name="+", db_constraint=False
     )
     case_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_constraint=False,
     )
     rule = models.CharField(max_length=30, choices=Rule)
     period_start = models.DateField()

@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from compliance.models import ComplianceRate
@@ -14,6 +16,8 @@ from tests.factories import (
     NeedsAssessmentFactory,
     PersonFactory,
     PlanFactory,
+    RegionalProgramFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +169,27 @@ def test_rates_counted_from_the_sweeps_dues_match_those_counted_from_the_records
     assert met[("monthly_contact", date(2023, 10, 1))] == 0  # seen's contact was voided
     assert met[("initial_plan", AS_OF)] == 1  # seen's plan; unseen has none
     assert met[("annual_reassessment", AS_OF)] == 0
+
+
+def test_rates_are_written_without_a_check_per_row_at_commit():
+    """Each rate row was three deferred foreign-key checks at COMMIT (18,000 rows at
+    100,000 persons); its run is also served by `compliance_rate_run_program`."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, ComplianceRate._meta.db_table)
+    assert not [name for name, constraint in found.items() if constraint["foreign_key"]]
+    indexed = [c["columns"] for c in found.values() if c["index"] and not c["primary_key"]]
+    assert ["run_id"] not in indexed
+    assert ["run_id", "regional_program_id"] in indexed
+
+
+def test_a_case_manager_or_program_named_by_rates_is_still_not_deleted(caseloads):
+    """Without database constraints the ORM still protects what stored rates name."""
+    evaluate_compliance(as_of=AS_OF)
+    former, closed = UserFactory(username="former"), RegionalProgramFactory(code="R-closed")
+    rate = ComplianceRate.objects.first()
+    ComplianceRate.objects.filter(pk=rate.pk).update(case_manager=former, regional_program=closed)
+
+    for named in (former, closed):
+        with pytest.raises(ProtectedError) as refused, transaction.atomic():
+            named.delete()
+        assert rate in refused.value.protected_objects
