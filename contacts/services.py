@@ -99,8 +99,7 @@ def log_contact(
         if not day_errors:
             errors |= _day_total_errors(actor, contact_date, minutes + travel_minutes)
         _raise(errors)
-        _create(actor, now, [contact])
-        _create(actor, now, entries)
+        _create(actor, now, [contact], entries)
         if outcome_ids:  # a change of the new contact, with its own history row, as before
             contact._history_user = actor
             contact.outcomes_addressed.set(outcome_ids)
@@ -294,16 +293,19 @@ def _full_clean(instance, errors: dict) -> None:
             errors.setdefault(field, messages)
 
 
-def _create(actor: User, when, records: list) -> None:
-    """Insert new records of one model with their history, then bump their pages.
+def _create(actor: User, when, *batches: list) -> None:
+    """Insert new records, a list per model, with their history, and bump their pages.
 
     The history rows are simple-history's "+" rows (every column, the date, the
-    user), copied in SQL from the rows just written (tcm.history, one statement on
-    PostgreSQL). The insert sends no post_save, so the records' persons bump their
-    page versions here (tcm.versions, once per transaction).
+    user), copied in SQL from the rows just written. The insert sends no
+    post_save, so the records' persons bump their page versions (tcm.versions,
+    once per transaction). On PostgreSQL all of it is one statement
+    (tcm.history.insert_created): a contact, its time entries naming it by the id
+    it gets there, their history and the bump.
     """
-    insert_created(records, when=when, user=actor)
-    versions.bump_persons({record.person_id for record in records})
+    persons = {record.person_id for batch in batches for record in batch}
+    bump = versions.bump_persons_statement(persons)
+    insert_created(*batches, when=when, user=actor, also=bump)
 
 
 @contextmanager

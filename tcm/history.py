@@ -83,39 +83,100 @@ def record_created(records: list, *, when: datetime, user) -> int:
     return _execute(sql, "+", when, None, user, [record.pk for record in records])
 
 
-def insert_created(records: list, *, when: datetime, user) -> None:
-    """Insert `records`, new rows of one model, and their "+" history rows; sets their pks.
+def insert_created(*batches: list, when: datetime, user, also: tuple | None = None) -> None:
+    """Insert `batches`, each new records of one model, with their "+" history rows; sets
+    their pks.
 
-    What `bulk_create` then `record_created` write, for the busiest write (logging a
-    contact): on PostgreSQL one statement, the history copied from the inserted
-    rows in the same statement; elsewhere the INSERT, then `record_created`. The
-    statement is built once per model and number of rows, not compiled by the
-    ORM on every write (bench/EXPLAIN.md, "Contact POST").
+    What `bulk_create` then `record_created` write, batch after batch, for the busiest
+    write (logging a contact): on PostgreSQL one statement for all of it, the history
+    copied from the inserted rows, built once per shape and not compiled by the ORM
+    (bench/EXPLAIN.md, "Contact POST"); elsewhere one batch after the other. A record
+    may point at an earlier batch's only record, not inserted yet (a contact's time
+    entries): that column is the other row's new id, read in the statement. `also`,
+    a statement and its parameters the caller runs in the same transaction (the page
+    versions' bump), joins the statement, or runs last.
     """
-    model = type(records[0])
-    fields = _inserted(model)
+    if connection.vendor != "postgresql":
+        for batch in batches:
+            _insert_one_by_one(batch)
+            record_created(batch, when=when, user=user)
+        if also is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(*also)
+        return
+    pending = _pending_references(batches)
+    values, shape = [], []
+    for number, batch in enumerate(batches):
+        mine = {(row, col): to for (n, row, col), to in pending.items() if n == number}
+        values += _values(batch, mine) + _stamps(when, "+", None, user)
+        shape.append((type(batch[0]), len(batch), tuple(sorted(mine.items()))))
+    also_sql, also_params = also or ("", [])
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_together_sql(tuple(shape), also_sql), values + list(also_params))
+        ids = [pk for _, pk in cursor.fetchall()]
+    for record, pk in zip((record for batch in batches for record in batch), ids, strict=True):
+        _inserted_as(record, pk)
+    for (number, row, column), target in pending.items():
+        field, record = _inserted(type(batches[number][0]))[column], batches[number][row]
+        setattr(record, field.attname, batches[target][0].pk)  # drops the cached record
+        field.set_cached_value(record, batches[target][0])
+
+
+def _pending_references(batches) -> dict:
+    """{(batch, row, column): earlier batch}: the columns that name an earlier batch's
+    only record, which has no id before the statement runs."""
+    earlier, pending = {}, {}
+    for number, batch in enumerate(batches):
+        for row, record in enumerate(batch):
+            for column, field in enumerate(_inserted(type(record))):
+                if field.is_relation and field.is_cached(record):
+                    target = earlier.get(id(field.get_cached_value(record)))
+                    if target is not None:
+                        pending[number, row, column] = target
+        if len(batch) == 1:
+            earlier[id(batch[0])] = number
+    return pending
+
+
+def _values(records: list, pending: dict) -> list:
+    """The parameters of the records' rows, as bulk_create prepares them; none for the
+    `pending` {(row, column): batch} columns, which the statement fills."""
+    fields = _inserted(type(records[0]))
     values = []
-    for record in records:
+    for row, record in enumerate(records):
+        unsaved = {fields[column] for (at, column) in pending if at == row}
+        targets = {field: field.get_cached_value(record) for field in unsaved}
+        for field in unsaved:  # no id yet, on purpose: not an "unsaved related object"
+            field.delete_cached_value(record)
         # As bulk_create: a related record saved since it was assigned gives its pk.
         record._prepare_related_fields_for_save(operation_name="insert_created")
+        for field, target in targets.items():
+            field.set_cached_value(record, target)
         values += [
-            field.get_db_prep_save(field.pre_save(record, True), connection) for field in fields
+            field.get_db_prep_save(field.pre_save(record, True), connection)
+            for field in fields
+            if field not in unsaved
         ]
-    stamps = _stamps(when, "+", None, user)
+    return values
+
+
+def _insert_one_by_one(records: list) -> None:
+    """The INSERT alone, for SQLite; the history follows (`record_created`)."""
+    model = type(records[0])
+    pk = connection.ops.quote_name(model._meta.pk.column)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_insert_with_history_sql(model, len(records)), values + stamps)
-            ids = [row[0] for row in cursor.fetchall()]
-        else:
-            pk = connection.ops.quote_name(model._meta.pk.column)
-            cursor.execute(f"{_insert_values_sql(model, len(records))} RETURNING {pk}", values)
-            ids = sorted(row[0] for row in cursor.fetchall())
+        cursor.execute(
+            f"{_insert_values_sql(model, len(records))} RETURNING {pk}", _values(records, {})
+        )
+        ids = sorted(row[0] for row in cursor.fetchall())
     for record, pk in zip(records, ids, strict=True):
-        record.pk = pk
-        record._state.adding = False
-        record._state.db = connection.alias
-    if connection.vendor != "postgresql":
-        record_created(records, when=when, user=user)
+        _inserted_as(record, pk)
+
+
+def _inserted_as(record, pk) -> None:
+    record.pk = pk
+    record._state.adding = False
+    record._state.db = connection.alias
 
 
 @cache
@@ -125,26 +186,44 @@ def _inserted(model) -> list:
 
 
 @cache
-def _insert_values_sql(model, rows: int) -> str:
+def _insert_values_sql(model, rows: int, pending: tuple = ()) -> str:
+    """INSERT ... VALUES of `rows` rows; a `pending` ((row, column), batch) column is the
+    new id of the statement's earlier batch `new_<batch>`, not a parameter."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _inserted(model))
-    row = f"({', '.join(['%s'] * len(_inserted(model)))})"
+    fields = _inserted(model)
+    filled = {
+        place: f"(SELECT {quote(fields[place[1]].target_field.column)} FROM new_{batch})"  # noqa: S608  # nosec B608
+        for place, batch in pending
+    }
+    rows_sql = ", ".join(
+        f"({', '.join(filled.get((row, column), '%s') for column in range(len(fields)))})"
+        for row in range(rows)
+    )
+    columns = ", ".join(quote(field.column) for field in fields)
     table = quote(model._meta.db_table)
-    return f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608  # nosec B608
+    return f"INSERT INTO {table} ({columns}) VALUES {rows_sql}"  # noqa: S608  # nosec B608
 
 
 @cache
-def _insert_with_history_sql(model, rows: int) -> str:
-    """The rows inserted, then copied into the history table from the INSERT's RETURNING;
-    answers the new ids in row order (a sequence numbers the rows in the order given)."""
+def _insert_together_sql(shape: tuple, also: str) -> str:
+    """Each batch's rows inserted (`new_<n>`), then copied into its history table from
+    the INSERT's RETURNING, then `also`; answers (batch, new id) in row order (a
+    sequence numbers the rows in the order given). `shape`: (model, rows, pending
+    columns) per batch."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _tracked(model))
-    pk = quote(model._meta.pk.column)
-    return (
-        f"WITH new AS ({_insert_values_sql(model, rows)} RETURNING *), "  # noqa: S608  # nosec B608
-        f"history AS ({_insert(model)} SELECT {columns}, %s, %s, %s, %s FROM new) "
-        f"SELECT {pk} FROM new ORDER BY {pk}"
-    )
+    parts, answers = [], []
+    for number, (model, rows, pending) in enumerate(shape):
+        columns = ", ".join(quote(field.column) for field in _tracked(model))
+        pk = quote(model._meta.pk.column)
+        parts.append(f"new_{number} AS ({_insert_values_sql(model, rows, pending)} RETURNING *)")
+        parts.append(
+            f"history_{number} AS ({_insert(model)} SELECT {columns}, %s, %s, %s, %s "  # noqa: S608  # nosec B608
+            f"FROM new_{number})"
+        )
+        answers.append(f"SELECT {number} AS batch, {pk} FROM new_{number}")  # noqa: S608  # nosec B608
+    if also:
+        parts.append(f"also AS ({also})")
+    return f"WITH {', '.join(parts)} {' UNION ALL '.join(answers)} ORDER BY 1, 2"
 
 
 @cache

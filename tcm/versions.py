@@ -59,7 +59,7 @@ def bump(*scopes: str) -> None:
     """Increment `scopes` in the current transaction (one statement)."""
     if _bumped_in_this_block(("scopes", scopes)):
         return
-    _upsert(" UNION ".join(["SELECT %s AS scope"] * len(scopes)), list(scopes))
+    _run(_upsert(" UNION ".join(["SELECT %s AS scope"] * len(scopes))), list(scopes))
 
 
 def bump_persons(
@@ -72,12 +72,26 @@ def bump_persons(
     `staffing` adds the persons' programs' staffing, for writes of the persons'
     own rows (who their case manager is).
     """
+    statement = bump_persons_statement(
+        person_ids, case_manager_ids=case_manager_ids, staffing=staffing
+    )
+    if statement is not None:
+        _run(*statement)
+
+
+def bump_persons_statement(
+    person_ids: Iterable[int], *, case_manager_ids: Iterable[int] = (), staffing: bool = False
+) -> tuple[str, list] | None:
+    """`bump_persons`' statement and its parameters, for a writer that sends it with its
+    own writes (tcm.history.insert_created: a round trip less); None when there is
+    nothing to bump. The caller runs it in the current atomic block, which counts as
+    bumped from now on."""
     ids = sorted({int(pk) for pk in person_ids})
     managers = sorted({int(pk) for pk in case_manager_ids if pk is not None})
     if (not ids and not managers) or _bumped_in_this_block(
         ("persons", tuple(ids), tuple(managers), staffing)
     ):
-        return
+        return None
     marks = ", ".join(["%s"] * len(ids)) or "NULL"
     person = apps.get_model("people", "Person")._meta.db_table
     selects = [
@@ -92,7 +106,7 @@ def bump_persons(
             f"SELECT 'staffing:' || regional_program_id FROM {person} WHERE id IN ({marks})"  # noqa: S608  # nosec B608 - placeholders only
         )
         params.extend(ids)
-    _upsert(" UNION ".join(selects), params)
+    return _upsert(" UNION ".join(selects)), params
 
 
 def _bumped_in_this_block(what: tuple) -> bool:
@@ -119,16 +133,20 @@ def _bumped_in_this_block(what: tuple) -> bool:
     return False
 
 
-def _upsert(scopes_sql: str, params: list) -> None:
-    """Insert or increment every scope `scopes_sql` selects, in scope order.
+def _upsert(scopes_sql: str) -> str:
+    """The statement inserting or incrementing every scope `scopes_sql` selects, in scope
+    order.
 
     The order makes two writers that bump the same scopes lock them in the same
     order (no deadlock); UNION makes each scope appear once, as ON CONFLICT needs.
     """
-    sql = (
+    return (
         f"INSERT INTO {TABLE} (scope, version) "  # noqa: S608  # nosec B608 - constant names
         f"SELECT scope, 1 FROM ({scopes_sql}) AS scopes WHERE scope IS NOT NULL ORDER BY scope "
         f"ON CONFLICT (scope) DO UPDATE SET version = {TABLE}.version + 1"
     )
+
+
+def _run(sql: str, params: list) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -63,12 +63,13 @@ def test_logging_a_contact_takes_the_same_queries_whatever_came_before(
     # session, user with its role (2); the person (1); the service, in a savepoint (2):
     # the day's minutes under the lock (1, and the lock itself on PostgreSQL), the
     # contact and its history (2), both time entries and their history (2), the
-    # person's page versions, once for both (1). On PostgreSQL a record and its history
-    # are one statement (tcm.history.insert_created): 10 there, lock included. No
-    # session save (tcm.middleware). No form defaults (they are for an empty form), no
-    # outcome choices (none posted), no constraint asked one query each, no second read
-    # of the person to check the scope.
-    queries = 10 if connection.vendor == "postgresql" else 11
+    # person's page versions, once for both (1). On PostgreSQL the contact, its time
+    # entries, their history and the page versions are one statement
+    # (tcm.history.insert_created): 8 there, lock included. No session save
+    # (tcm.middleware). No form defaults (they are for an empty form), no outcome
+    # choices (none posted), no constraint asked one query each, no second read of the
+    # person to check the scope.
+    queries = 8 if connection.vendor == "postgresql" else 11
     with django_assert_num_queries(queries):
         response = client.post(create_url(person), form_data)
     assert response.status_code == 302

@@ -3,13 +3,15 @@
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from compliance.models import Finding
 from contacts.models import TimeEntry
+from tcm import versions
 from tcm.history import insert_created, record_history, record_opened_or_changed
-from tests.factories import PersonFactory, TimeEntryFactory
+from tests.factories import ContactFactory, PersonFactory, TimeEntryFactory
 from tests.factories.compliance import FindingFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +65,48 @@ def test_inserted_records_get_their_own_ids_and_one_created_row_each(case_manage
         assert (created.history_type, created.history_date) == ("+", when)
         assert (created.history_user, created.minutes) == (case_manager, record.minutes)
         assert not record._state.adding
+
+
+def test_a_later_batch_names_the_record_inserted_before_it_in_the_same_statement(
+    case_manager, django_assert_num_queries
+):
+    """A contact and its time entries, which name it before it has an id, with their
+    history and the person's page versions: one statement on PostgreSQL."""
+    person = PersonFactory(case_manager=case_manager)
+    contact = ContactFactory.build(person=person, author=case_manager)
+    entries = [
+        TimeEntryFactory.build(person=person, author=case_manager, contact=contact, activity=kind)
+        for kind in ["direct_contact", "travel"]
+    ]
+    entries.append(TimeEntryFactory.build(person=person, author=case_manager, contact=None))
+    before = versions.current(versions.person_scope(person.pk))
+    when = timezone.now()
+
+    statements = 1 if connection.vendor == "postgresql" else 5
+    with django_assert_num_queries(statements):
+        insert_created(
+            [contact],
+            entries,
+            when=when,
+            user=case_manager,
+            also=versions.bump_persons_statement([person.pk]),
+        )
+
+    named = TimeEntry.objects.filter(contact=contact).order_by("pk")
+    assert [entry.pk for entry in named] == [entries[0].pk, entries[1].pk]
+    assert [entry.contact_id for entry in entries] == [contact.pk, contact.pk, None]
+    assert entries[0].contact is contact
+    assert TimeEntry.objects.get(pk=entries[2].pk).contact_id is None
+    (created,) = contact.history.all()
+    assert (created.history_type, created.history_user, created.history_date) == (
+        "+",
+        case_manager,
+        when,
+    )
+    for entry in entries:
+        (entry_created,) = TimeEntry.history.filter(id=entry.pk)
+        assert (entry_created.history_type, entry_created.contact_id) == ("+", entry.contact_id)
+    assert versions.current(versions.person_scope(person.pk)) == (before[0] + 1,)
 
 
 def test_one_statement_copies_new_rows_as_created_and_the_others_as_changed(
