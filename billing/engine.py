@@ -2,8 +2,8 @@
 
 `write_run(run, ...)` rewrites a locked, open run from the database as it is
 now, without bringing a single bill, line or entry into Python. Plain SQL
-that means the same on SQLite (3.35+) and PostgreSQL, in temporary tables and
-then the writes:
+that means the same on SQLite (3.39+, for FULL JOIN) and PostgreSQL, in
+temporary tables and then the writes:
 
 1. staged entries: every time entry of the program and month that no
    finalized run billed, with the billing gate facts, the T1017 rate and the
@@ -21,9 +21,11 @@ then the writes:
    under the means-test cap (rule 5), in whole cents so both databases round
    the same way;
 5. staged lines: one per staged day on its payer's bill, next to the run's
-   line of that bill and day if there is one;
-6. staged links: each billable entry on the line of its day, and whether the
-   link exists.
+   line of that bill and day if there is one, and the run's lines no staged
+   day has (stale);
+6. staged links: each billable entry on the line of its day, next to the
+   link if it exists, and the links of the run's lines no staged entry has
+   (stale).
 
 Then bills are updated where something changed, withdrawn where nothing is
 due any more, inserted where new, and their history rows copied in SQL
@@ -239,17 +241,20 @@ LINE_FACTS = ["minutes", "previously_billed_minutes", "units", "rule", "rate", "
 
 # The lines the run must have: one per staged day, on the bill of the day's payer, each
 # with the run's line of that bill and day if it has one, and whether that line's facts
-# differ. Reading the existing lines here, into a table of our own, is what lets the
-# writes below skip what is already right without an anti-join against the table being
-# written (the quadratic plan at INSERT_NEW_BILLS).
+# differ; and, with no staged day (`stale`, `changed` unknown), the run's lines no longer
+# due. Reading the existing lines here, into a table of our own, is what lets the writes
+# below skip what is already right without an anti-join against the table being written
+# (the quadratic plan at INSERT_NEW_BILLS); the FULL JOIN reads the run's lines once for
+# both, where finding the stale ones was a second anti-join of every line of the run
+# (bench/EXPLAIN.md).
 #
 # `had_bills` (the run had bills before this generation) is bound as a literal: a new run
-# has no lines or links yet, and PostgreSQL answers `ON FALSE AND ...` or `WHERE FALSE AND
-# ...` without reading the table, where it would otherwise look up every staged line and
-# link of a first run in vain (bench/EXPLAIN.md).
+# has no lines or links yet, and PostgreSQL answers `WHERE FALSE AND ...` without
+# reading the table, where it would otherwise look up every staged line and link of a
+# first run in vain (bench/EXPLAIN.md).
 STAGE_LINES = f"""
 CREATE TEMP TABLE billing_staged_line AS
-SELECT staged.*, line.id AS line_id,
+SELECT staged.*, line.id AS line_id, staged.bill_id IS NULL AS stale,
        line.id IS NOT NULL AND NOT ({same("staged", "line", LINE_FACTS)}) AS changed
 FROM (
     SELECT bill.id AS bill_id, day.person_id, day.service_date, day.minutes,
@@ -260,8 +265,12 @@ FROM (
       ON bill.run_id = %(run)s AND bill.person_id = day.person_id
      AND bill.payer_type = day.payer_type
 ) staged
-LEFT JOIN billing_billline line
-  ON %(had_bills)s AND line.bill_id = staged.bill_id AND line.service_date = staged.service_date
+FULL JOIN (
+    SELECT line.* FROM billing_billline line
+    JOIN billing_bill bill ON bill.id = line.bill_id
+    WHERE %(had_bills)s AND bill.run_id = %(run)s
+) line
+  ON line.bill_id = staged.bill_id AND line.service_date = staged.service_date
 """  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
 
 # A regenerated draft keeps the lines, links and exclusions that are still right, so an
@@ -294,49 +303,44 @@ WHERE line_id IS NULL
 """
 
 # Each billable entry on the line of its day (a person's day has one payer, so one line),
-# and whether that link is already there.
+# next to its link if that is already there; and, with no staged entry (`timeentry_id`
+# NULL), the links of the run's lines that are no longer due, stale lines' included.
+# Every line of the run is in billing_staged_line (the stale ones as `stale`), so the
+# run's links are read here once, not again by an anti-join to delete the stale ones.
 STAGE_LINKS = f"""
 CREATE TEMP TABLE billing_staged_link AS
-SELECT staged.line_id AS billline_id, entry.time_entry_id AS timeentry_id,
-       link.id IS NOT NULL AS linked
-FROM billing_staged_entry entry
-JOIN billing_staged_line staged
-  ON staged.person_id = entry.person_id AND staged.service_date = entry.service_date
-LEFT JOIN billing_billline_time_entries link
-  ON %(had_bills)s AND link.billline_id = staged.line_id
- AND link.timeentry_id = entry.time_entry_id
-WHERE {BILLABLE}
+SELECT staged.billline_id, staged.timeentry_id, link.id AS link_id
+FROM (
+    SELECT line.line_id AS billline_id, entry.time_entry_id AS timeentry_id
+    FROM billing_staged_entry entry
+    JOIN billing_staged_line line
+      ON line.person_id = entry.person_id AND line.service_date = entry.service_date
+    WHERE {BILLABLE}
+) staged
+FULL JOIN (
+    SELECT link.id, link.billline_id, link.timeentry_id
+    FROM billing_billline_time_entries link
+    JOIN billing_staged_line line ON line.line_id = link.billline_id
+    WHERE %(had_bills)s
+) link
+  ON link.billline_id = staged.billline_id AND link.timeentry_id = staged.timeentry_id
 """  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
 
-RUN_LINES = """
-SELECT line.id FROM billing_billline line
-JOIN billing_bill bill ON bill.id = line.bill_id
-WHERE bill.run_id = %(run)s
+DELETE_STALE_LINKS = """
+DELETE FROM billing_billline_time_entries
+WHERE id IN (SELECT link_id FROM billing_staged_link WHERE timeentry_id IS NULL)
 """
 
-DELETE_STALE_LINKS = f"""
-DELETE FROM billing_billline_time_entries
-WHERE %(had_bills)s AND billline_id IN ({RUN_LINES})
-  AND NOT EXISTS (
-      SELECT 1 FROM billing_staged_link staged
-      WHERE staged.billline_id = billing_billline_time_entries.billline_id
-        AND staged.timeentry_id = billing_billline_time_entries.timeentry_id)
-"""  # noqa: S608  # nosec B608 - constants of this module only; values are bound parameters
-
-# Their links went with DELETE_STALE_LINKS: every staged link is on a staged line.
+# Their links went with DELETE_STALE_LINKS: a stale line has no staged entry.
 DELETE_STALE_LINES = """
 DELETE FROM billing_billline
-WHERE %(had_bills)s AND bill_id IN (SELECT id FROM billing_bill WHERE run_id = %(run)s)
-  AND NOT EXISTS (
-      SELECT 1 FROM billing_staged_line staged
-      WHERE staged.bill_id = billing_billline.bill_id
-        AND staged.service_date = billing_billline.service_date)
+WHERE id IN (SELECT line_id FROM billing_staged_line WHERE stale)
 """
 
 INSERT_NEW_LINKS = """
 INSERT INTO billing_billline_time_entries (billline_id, timeentry_id)
 SELECT billline_id, timeentry_id FROM billing_staged_link
-WHERE NOT linked
+WHERE link_id IS NULL
 """
 
 # Qualified: inside DELETE_STALE_EXCLUDED the unqualified names would be ambiguous to a reader.

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from billing.models import Bill, BillingRun
 from billing import staging
+from billing.models import Bill, BillingRun
 from billing.services import finalize_run, generate_bills, open_run
 from billing.tasks import draft_last_month
 from contacts.services import void_time_entry
