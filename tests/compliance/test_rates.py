@@ -193,3 +193,10 @@ def test_a_case_manager_or_program_named_by_rates_is_still_not_deleted(caseloads
         with pytest.raises(ProtectedError) as refused, transaction.atomic():
             named.delete()
         assert rate in refused.value.protected_objects
+
+
+def test_a_rerun_counts_the_same_rates_though_its_dues_are_on_file(caseloads):
+    """The rates count every due, those that already have a finding included."""
+    first = _stored(evaluate_compliance(as_of=AS_OF))
+    assert _stored(evaluate_compliance(as_of=AS_OF)) == first
+    assert any(row[5] < row[4] for row in first)  # someone did not meet a rule
