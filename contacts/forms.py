@@ -6,9 +6,34 @@ ValidationError lands next to the field it names (`add_service_errors`).
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.choices import BaseChoiceIterator
 
 from contacts.models import Contact, TimeEntry
 from plans.models import DesiredOutcome
+
+
+class FixedChoices(BaseChoiceIterator):
+    """Choices that never change, one tuple shared by every instance of a form.
+
+    A form deep-copies its fields for each instance, and a choice field's list of
+    choices with them (normalized once more for its widget): a third of the contact
+    form's CPU on every POST (bench/EXPLAIN.md, "session 6"). Nothing changes a
+    field's choices in place (a form that needs others assigns new ones, as
+    ContactForm does for the outcomes), so the copies can share them.
+    """
+
+    def __init__(self, choices):
+        self.choices = tuple(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MINUTES = {"min_value": 1, "max_value": 24 * 60}
@@ -24,22 +49,22 @@ class ContactForm(forms.Form):
         initial=0,
         help_text="Travel to and from the contact; recorded as its own time entry.",
     )
-    mode = forms.ChoiceField(choices=Contact.Mode.choices, widget=forms.RadioSelect)
+    mode = forms.ChoiceField(choices=FixedChoices(Contact.Mode.choices), widget=forms.RadioSelect)
     with_whom = forms.MultipleChoiceField(
-        choices=[
+        choices=FixedChoices(
             (name, Contact._meta.get_field(f).verbose_name.capitalize())
             for name, f in Contact.WITH_WHOM_FIELDS.items()
-        ],
+        ),
         widget=forms.CheckboxSelectMultiple,
     )
     location = forms.ChoiceField(
-        choices=[("", "Not applicable"), *Contact.Location.choices],
+        choices=FixedChoices([("", "Not applicable"), *Contact.Location.choices]),
         required=False,
         help_text="Required for a face-to-face contact.",
     )
     successful = forms.TypedChoiceField(
         label="Outcome of the attempt",
-        choices=[("true", "Successful"), ("false", "Attempted, not reached")],
+        choices=FixedChoices([("true", "Successful"), ("false", "Attempted, not reached")]),
         coerce=lambda value: value == "true",
         initial="true",
         widget=forms.RadioSelect,
@@ -79,7 +104,7 @@ class TimeEntryForm(forms.Form):
     service_date = forms.DateField(label="Date", widget=DATE)
     minutes = forms.IntegerField(**MINUTES)
     activity = forms.ChoiceField(
-        choices=[c for c in TimeEntry.Activity.choices if c[0] != "direct_contact"],
+        choices=FixedChoices(c for c in TimeEntry.Activity.choices if c[0] != "direct_contact"),
         help_text="Direct contact time comes with the contact you log.",
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -8,7 +8,7 @@ contacts.services, whose field errors are shown next to the fields.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -71,7 +71,9 @@ def contact_create(request, person_pk):
     )
     if contact is not None:
         messages.success(request, "Contact logged and signed.")
-        return redirect(f"{reverse('contacts:contact-detail', args=[contact.pk])}?logged=1")
+        # A URL, not a view name: redirect() would try to reverse it first.
+        detail = reverse("contacts:contact-detail", args=[contact.pk])
+        return HttpResponseRedirect(f"{detail}?logged=1")
     return render(request, "contacts/contact_form.html", {"form": form, "person": person})
 
 
