@@ -4,7 +4,9 @@ Every page and API view reaches persons and their records through
 `visible_to(user)`; anything outside the result is answered 404.
 """
 
-from django.db import models
+from functools import lru_cache
+
+from django.db import connections, models
 from django.db.models import Q
 
 from tcm.querysets import in_force_q, overlapping_q
@@ -64,14 +66,24 @@ class PersonQuerySet(ScopedQuerySet):
         """`visible_to(user).get(pk=pk)`, or None: one statement the ORM does not compile.
 
         For the busiest write (logging a contact reads its person first): building
-        and compiling the scoped query cost more CPU than running it (bench/EXPLAIN.md,
+        and compiling the scoped query cost more CPU than running it, and a raw
+        queryset's mapping of the columns half of what is left (bench/EXPLAIN.md,
         "Contact POST"). The scope is asked of the row read (`person_visible_to`),
         which answers what the scoped query would.
         """
-        table = self.model._meta.db_table
-        sql = f"SELECT * FROM {table} WHERE id = %s"  # noqa: S608  # nosec B608 - constant name
-        person = next(iter(self.raw(sql, [pk])), None)
-        return person if person is not None and person_visible_to(user, person) else None
+        connection = connections[self.db]
+        fields = self.model._meta.concrete_fields
+        with connection.cursor() as cursor:
+            cursor.execute(_by_id_sql(self.model, connection.ops), [pk])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        for index, converters, column in _row_converters(self.model, connection.ops):
+            for converter in converters:
+                values[index] = converter(values[index], column, connection)
+        person = self.model.from_db(self.db, [field.attname for field in fields], values)
+        return person if person_visible_to(user, person) else None
 
     def with_open_episode_on(self, day):
         from people.models import CaseEpisode
@@ -79,6 +91,28 @@ class PersonQuerySet(ScopedQuerySet):
         return self.filter(
             models.Exists(CaseEpisode.objects.filter(person=models.OuterRef("pk")).open_on(day))
         )
+
+
+@lru_cache(maxsize=64)
+def _by_id_sql(model, ops) -> str:
+    """Every column of `model`'s row by id, in the order of its concrete fields."""
+    columns = ", ".join(ops.quote_name(field.column) for field in model._meta.concrete_fields)
+    table, pk = ops.quote_name(model._meta.db_table), ops.quote_name(model._meta.pk.column)
+    return f"SELECT {columns} FROM {table} WHERE {pk} = %s"  # noqa: S608  # nosec B608 - constant names
+
+
+@lru_cache(maxsize=64)
+def _row_converters(model, ops) -> list:
+    """(column index, converters, column) of `model`'s fields whose values the database
+    backend or the field converts, as a query's compiler would: none on PostgreSQL;
+    dates and times on SQLite. Per connection (`ops`): converters are its methods."""
+    found = []
+    for index, field in enumerate(model._meta.concrete_fields):
+        column = field.get_col(model._meta.db_table)
+        converters = ops.get_db_converters(column) + field.get_db_converters(ops.connection)
+        if converters:
+            found.append((index, converters, column))
+    return found
 
 
 class CaseEpisodeQuerySet(ScopedQuerySet):
