@@ -49,8 +49,9 @@ HISTORY_REASON = "Bill run generated"
 BILLABLE = "NOT voided AND author_qualified AND program_certified AND case_open"
 
 # The month's entries (staging.month_entries) are staged first, then their person-days,
-# whose facts staging.person_day_facts asks once each; an entry takes its day's facts
-# and whether its author is qualified (staging.qualified_entries, `{qualified}` here).
+# whose facts staging.person_day_facts asks once each, and those of their dates alone
+# (staging.date_facts) once a date; an entry takes its day's and date's facts and
+# whether its author is qualified (staging.qualified_entries, `{qualified}` here).
 # In person order, so the facts' index probes of one person's episodes and coverages
 # follow each other (at 100,000 persons, a fifth of their time: bench/EXPLAIN.md).
 STAGE_PERSON_DAYS = """
@@ -61,15 +62,22 @@ GROUP BY person_id, service_date
 ORDER BY person_id, service_date
 """
 
+# Told nothing, PostgreSQL takes a temporary table of one page for 1,700 rows and joins
+# the month's 30 dates by sorting the entries on date to merge them, then sorting them
+# again for the day facts; counted, it hashes them (bench/EXPLAIN.md). SQLite's ANALYZE
+# takes a table name too.
+ANALYZE_DATE_FACTS = "ANALYZE billing_date_fact"
+
 STAGE_ENTRIES = """
 CREATE TEMP TABLE billing_staged_entry AS
 SELECT entry.id AS time_entry_id, entry.person_id, entry.service_date, entry.minutes,
        entry.voided, entry.id IN ({qualified}) AS author_qualified,
-       day.program_certified, day.case_open, day.rate, day.private_coverage_id,
+       calendar.program_certified, day.case_open, calendar.rate, day.private_coverage_id,
        day.medicaid_coverage_id, day.previously_billed_minutes
 FROM billing_month_entry entry
 JOIN billing_person_day_fact day
   ON day.person_id = entry.person_id AND day.service_date = entry.service_date
+JOIN billing_date_fact calendar ON calendar.service_date = entry.service_date
 """
 
 STAGE_DAYS = f"""
@@ -394,6 +402,7 @@ STAGED_TABLES = [
     "billing_month_entry",
     "billing_person_day",
     "billing_person_day_fact",
+    "billing_date_fact",
     "billing_staged_entry",
     "billing_staged_day",
     "billing_staged_person",
@@ -420,6 +429,8 @@ def write_run(run: BillingRun, *, rule: str, stamp, actor=None) -> None:
         after_finalized = staging.builds_on_finalized(run)
         facts = staging.person_day_facts(run, after_finalized=after_finalized)
         _stage(cursor, "billing_person_day_fact", facts)
+        _stage(cursor, "billing_date_fact", staging.date_facts(run))
+        cursor.execute(ANALYZE_DATE_FACTS)
         qualified, params = staging.qualified_entries().query.sql_with_params()
         cursor.execute(STAGE_ENTRIES.format(qualified=qualified), params)
         cursor.execute(STAGE_DAYS, parameters)
