@@ -1,10 +1,11 @@
 """Two submissions at once cannot together put more than 24 hours on one author's day."""
 
 import threading
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from contacts import services
 from contacts.models import TimeEntry
@@ -42,3 +43,58 @@ def test_two_tabs_logging_at_once_cannot_exceed_24_hours(case_manager, person, y
     assert sorted(outcomes)[-1] == "saved"
     assert "exceed 24 hours" in sorted(outcomes)[0]
     assert TimeEntry.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_that_waited_for_the_day_lock_counts_the_minutes_it_waited_for(
+    case_manager, person, yesterday
+):
+    """The second writer reaches the lock while the first holds it, uncommitted: its
+    total must be read after the wait. One statement taking the lock and summing would
+    sum in a snapshot taken before the wait, and save (contacts.services, the lock and
+    the total are two statements for this); the test above rarely interleaves so."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two real connections to one database (PostgreSQL)")
+    holding, outcomes = threading.Event(), []
+    entry = {"actor": case_manager, "person": person, "service_date": yesterday}
+    entry |= {"minutes": 800, "activity": "documentation"}
+
+    def first():
+        try:
+            with transaction.atomic():
+                services.log_time_entry(**entry)
+                holding.set()
+                _until_a_writer_waits_for_a_lock()
+        finally:
+            connections.close_all()
+
+    def second():
+        holding.wait(timeout=30)
+        try:
+            services.log_time_entry(**entry)
+            outcomes.append("saved")
+        except ValidationError as error:
+            outcomes.append(error.message_dict["minutes"][0])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(outcomes) == 1 and "You already have 800 minutes" in outcomes[0]
+    assert TimeEntry.objects.count() == 1
+
+
+def _until_a_writer_waits_for_a_lock(seconds=20):
+    with connections["default"].cursor() as cursor:
+        for _ in range(seconds * 20):
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the second writer never waited for the day lock")
