@@ -4,10 +4,14 @@ Each target is hit by 10 concurrent connections for a bounded time
 (BENCH_LOAD_SECONDS, default 10, after a 2-second warm-up) and reported as
 p50/p95 latency and requests per second, next to a bare Django view behind the
 same middleware (session, login, CSRF) on the same server: the ratio says what
-our own code costs. Before each run one request checks the answer (200 for
-pages, a redirect for a successful form POST), so an error page can never
-pass for a fast one. Targets whose URL is not on main yet are reported as
-not available.
+our own code costs. The targets are measured in rounds (BENCH_LOAD_ROUNDS,
+default 3), every target once a round, and each figure is the median of its
+rounds: on this shared 2-core machine one 10-second sample of the same view
+varied twofold (bare POST 226 to 529 requests/s in one evening), and the
+rounds spread a slow spell over the bare views and the pages alike. Before
+each run one request checks the answer (200 for pages, a redirect for a
+successful form POST), so an error page can never pass for a fast one.
+Targets whose URL is not on main yet are reported as not available.
 
 Sessions come from `Client.force_login` against the bench database; the CSRF
 token is a cookie plus the matching X-CSRFToken header, as a browser sends them.
@@ -17,6 +21,7 @@ import json
 import os
 import secrets
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +43,7 @@ from tcm.probe import wait_for_healthz
 
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "10"))
+ROUNDS = int(os.environ.get("BENCH_LOAD_ROUNDS", "3"))
 CONNECTIONS = 10
 PORT = int(os.environ.get("BENCH_PORT", "8719"))
 
@@ -130,24 +136,41 @@ def _person_with_open_case(manager, today):
 
 
 def run_all(on_result=lambda rows: None) -> list[dict]:
-    """Run every target against its own gunicorn; a list of result rows.
+    """Run every target against its own gunicorn, ROUNDS times; a result row per target.
 
     A fresh server per target: requests still queued when wrk stops (a slow
     page) must not slow down the next target's measurement. `on_result` is
-    given the rows so far after each target.
+    given the rows so far after each round.
     """
-    sessions, results = {}, []
-    for target in targets(timezone.localdate()):
-        if target.username not in sessions:
-            sessions[target.username] = _session(target.username)
-        server = _start_server()
-        try:
-            results.append(_measure(target, sessions[target.username]))
-        finally:
-            _stop(server)
-        print(json.dumps(results[-1]), flush=True)
-        on_result(results)
-    return results
+    sessions, rounds = {}, []
+    all_targets = targets(timezone.localdate())
+    for _ in range(ROUNDS):
+        measured = []
+        for target in all_targets:
+            if target.username not in sessions:
+                sessions[target.username] = _session(target.username)
+            server = _start_server()
+            try:
+                measured.append(_measure(target, sessions[target.username]))
+            finally:
+                _stop(server)
+            print(json.dumps(measured[-1]), flush=True)
+        rounds.append(measured)
+        on_result([_median_row(samples) for samples in zip(*rounds, strict=True)])
+    return [_median_row(samples) for samples in zip(*rounds, strict=True)]
+
+
+def _median_row(samples: tuple[dict, ...]) -> dict:
+    """One target's rounds as one row: the median of each figure, the errors of all."""
+    unavailable = [row for row in samples if not row["available"]]
+    if unavailable:
+        return unavailable[0]
+    row = {**samples[0], "rounds": len(samples), "errors": sum(r["errors"] for r in samples)}
+    for figure in ("p50_ms", "p95_ms", "rps"):
+        row[figure] = statistics.median(r[figure] for r in samples)
+        row[f"{figure}_each"] = [r[figure] for r in samples]
+    row["requests"] = sum(r["requests"] for r in samples)
+    return row
 
 
 def _stop(server):

@@ -39,15 +39,16 @@ def report(results) -> str:
     lines += [
         "",
         f"## Pages under load ({results['connections']} concurrent connections, "
-        f"{results['load_seconds']} s each)",
+        f"{results['load_seconds']} s each, median of {results.get('load_rounds', 1)} rounds)",
         "",
-        "| target | user | p50 ms | p95 ms | requests/s | p95 / bare | rps / bare | errors |",
-        "|---|---|---|---|---|---|---|---|",
+        "| target | user | p50 ms | p95 ms | requests/s | p95 / bare | rps / bare | errors "
+        "| requests/s by round |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     bare = {r["method"]: r for r in results["load"] if r["target"].startswith("bare")}
     for row in results["load"]:
         if not row["available"]:
-            lines.append(f"| {row['target']} | {row['user']} | {row['why']} | | | | | |")
+            lines.append(f"| {row['target']} | {row['user']} | {row['why']} | | | | | | |")
             continue
         base = bare.get(row["method"], {})
         latency, throughput = (
@@ -57,15 +58,16 @@ def report(results) -> str:
         )
         lines.append(
             f"| {row['target']} | {row['user']} | {row['p50_ms']} | {row['p95_ms']} | "
-            f"{row['rps']} | {latency} | {throughput} | {row['errors']} |"
+            f"{row['rps']} | {latency} | {throughput} | {row['errors']} | "
+            f"{', '.join(map(str, row.get('rps_each', [])))} |"
         )
     lines += [
         "",
         f"Command: `make bench BENCH_PERSONS={results['persons']}` (also BENCH_DATABASE_URL,",
-        "BENCH_LOAD_SECONDS, BENCH_REUSE=1). How each number is taken: docstrings of",
-        "bench/jobs.py and bench/load.py; the floors are bench/floors.sql; query plans",
-        "in bench/EXPLAIN.md. Memory growth is the job process's peak resident memory",
-        "(VmHWM) above its size before the job.",
+        "BENCH_LOAD_SECONDS, BENCH_LOAD_ROUNDS, BENCH_REUSE=1). How each number is taken:",
+        "docstrings of bench/jobs.py and bench/load.py; the floors are bench/floors.sql;",
+        "query plans in bench/EXPLAIN.md. Memory growth is the job process's peak resident",
+        "memory (VmHWM) above its size before the job.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -74,6 +74,7 @@ def main():
         "cpus": os.cpu_count(),
         "connections": load.CONNECTIONS,
         "load_seconds": load.SECONDS,
+        "load_rounds": load.ROUNDS,
         "generate": _generate(),
         "jobs": [],
         "floors": [],

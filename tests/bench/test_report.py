@@ -1,5 +1,6 @@
 """bench/results.md says what was measured, including what could not be."""
 
+from bench.load import _median_row
 from bench.report import report
 
 RESULTS = {
@@ -24,7 +25,8 @@ RESULTS = {
         {"target": "bare view GET", "user": "cm", "method": "GET", "available": True,
          "p50_ms": 10.0, "p95_ms": 20.0, "rps": 200.0, "errors": 0},
         {"target": "worklist", "user": "cm", "method": "GET", "available": True,
-         "p50_ms": 30.0, "p95_ms": 50.0, "rps": 100.0, "errors": 0},
+         "p50_ms": 30.0, "p95_ms": 50.0, "rps": 100.0, "errors": 0,
+         "rps_each": [100.0, 80.0, 120.0]},
         {"target": "contact POST", "user": "cm", "method": "POST", "available": False,
          "why": "no answer within 10 s"},
     ],
@@ -36,7 +38,8 @@ def test_job_rows_carry_the_ratio_to_the_floor():
 
 
 def test_pages_are_compared_with_the_bare_view_of_the_same_method():
-    assert "| worklist | cm | 30.0 | 50.0 | 100.0 | 2.5 | 0.50 | 0 |" in report(RESULTS)
+    row = "| worklist | cm | 30.0 | 50.0 | 100.0 | 2.5 | 0.50 | 0 | 100.0, 80.0, 120.0 |"
+    assert row in report(RESULTS)
 
 
 def test_what_could_not_be_measured_says_why():
@@ -44,3 +47,24 @@ def test_what_could_not_be_measured_says_why():
     assert "not available: no module" in text
     assert "no answer within 10 s" in text
     assert "`make bench BENCH_PERSONS=1000`" in text
+
+
+def test_a_target_s_rounds_are_its_medians_and_all_its_errors():
+    rounds = [
+        {"target": "worklist", "available": True, "p50_ms": p50, "p95_ms": p95, "rps": rps,
+         "requests": requests, "errors": errors}
+        for p50, p95, rps, requests, errors in [
+            (30.0, 90.0, 100.0, 1000, 0), (20.0, 50.0, 300.0, 3000, 1), (25.0, 70.0, 150.0, 1500, 2)
+        ]
+    ]  # fmt: skip
+    row = _median_row(tuple(rounds))
+    assert (row["p50_ms"], row["p95_ms"], row["rps"]) == (25.0, 70.0, 150.0)
+    assert row["rps_each"] == [100.0, 300.0, 150.0]
+    assert (row["errors"], row["requests"], row["rounds"]) == (3, 5500, 3)
+
+
+def test_a_target_unavailable_in_any_round_is_reported_unavailable():
+    ok = {"target": "contact POST", "available": True, "p50_ms": 1.0, "p95_ms": 2.0, "rps": 3.0,
+          "requests": 30, "errors": 0}  # fmt: skip
+    missing = {"target": "contact POST", "available": False, "why": "no answer within 10 s"}
+    assert _median_row((ok, missing)) == missing
