@@ -5,7 +5,8 @@ from bench/generate.py, then each batch job against its SQL floor
 (bench/jobs.py, bench/floors.sql) and the busiest pages under load
 (bench/load.py). BENCH_REUSE=1 keeps a database that already holds exactly
 BENCH_PERSONS persons (the jobs' "first" run is then not a first run).
-BENCH_STEPS=jobs or BENCH_STEPS=load runs one half only.
+BENCH_STEPS=jobs or BENCH_STEPS=load runs one half only; a pages-only run on a reused
+database keeps the jobs of the last run at that size in its results.
 
 The machine is shared, so the results carry the load average seen at the start.
 """
@@ -80,6 +81,8 @@ def main():
         "floors": [],
         "load": [],
     }
+    if "jobs" not in STEPS and REUSE:
+        results |= _jobs_of_last_run()
     today = timezone.localdate()
     # Results are written after every step: a long run cut short still reports what it measured.
     if "jobs" in STEPS:
@@ -102,6 +105,17 @@ def main():
         results["load"] = load.run_all(on_result=lambda rows: _write({**results, "load": rows}))
         _write(results)
     print(report(results))
+
+
+def _jobs_of_last_run() -> dict:
+    """The jobs and floors of the last run at this size, for a pages-only run on its
+    database (BENCH_REUSE=1 BENCH_STEPS=load): a first run is only a first run on a
+    freshly generated database, so the results keep the one it measured."""
+    last = ROOT / "bench" / f"results-{PERSONS}.json"
+    if not last.exists():
+        return {}
+    kept = json.loads(last.read_text())
+    return {"jobs": kept["jobs"], "floors": kept["floors"], "generate": kept["generate"]}
 
 
 def _write(results):
