@@ -17,6 +17,7 @@ Sessions come from `Client.force_login` against the bench database; the CSRF
 token is a cookie plus the matching X-CSRFToken header, as a browser sends them.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -174,16 +175,18 @@ def _median_row(samples: tuple[dict, ...]) -> dict:
 
 
 def _stop(server):
-    """Quick shutdown (SIGINT); threads stuck in a slow page get SIGKILL after 10 s.
+    """Quick shutdown (SIGINT to the server's process group); whatever is left of it
+    after 10 s, a worker stuck in a slow page included, gets SIGKILL.
 
-    Workers whose master is gone exit on their own (gunicorn checks the parent).
+    The whole group, not the master alone: a worker that outlived its master kept
+    the port, and the next target's server could not bind it.
     """
-    server.send_signal(signal.SIGINT)
-    try:
+    os.killpg(server.pid, signal.SIGINT)
+    with contextlib.suppress(subprocess.TimeoutExpired):
         server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError):  # the group is gone already
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=10)
 
 
 def _start_server():
@@ -200,6 +203,7 @@ def _start_server():
         ],
         cwd=ROOT,
         env=env,
+        start_new_session=True,  # its own process group, which _stop ends as a whole
     )
     wait_for_healthz(server, PORT)
     return server
