@@ -97,11 +97,10 @@ def builds_on_finalized(run: BillingRun) -> bool:
     """Whether a finalized run of the same program and month billed some of it already.
 
     Asked once per run so a regular run, with none before it, does not ask every
-    person-day for minutes already billed (bench/EXPLAIN.md).
+    person-day for minutes already billed (bench/EXPLAIN.md); of the same bills that
+    `_billed_minutes` sums, so the two cannot disagree on which runs count.
     """
-    return BillingRun.objects.filter(
-        regional_program_id=run.regional_program_id, month=run.month, status=FINALIZED
-    ).exists()
+    return _finalized_bills(run).exists()
 
 
 def _sum_of(queryset, field: str, *, per: str, output_field):
