@@ -63,9 +63,26 @@ def _generate() -> dict:
         return {"persons": PERSONS, "reused": True}
     started = time.perf_counter()
     counts = generate(PERSONS)
+    _settle()
     seconds = time.perf_counter() - started
     rows = sum(counts.values())
     return {"persons": PERSONS, "rows": rows, "seconds": round(seconds, 1), "tables": counts}
+
+
+def _settle():
+    """Leave the generated database as the nightly jobs meet a live one.
+
+    Autovacuum (off on the bench machine, on in production) has been through the day's
+    rows, leaving the visibility map and hint bits, so the first job does not pay for
+    the generator's 8.9 million rows; and no checkpoint of the generator's gigabytes is
+    pending. Right after the generation, the 100,000-person jobs' first runs took 7.6 and
+    8.0 s; on a settled copy of the same data 6.3-6.7 and 6.6-7.0 s (bench/EXPLAIN.md,
+    "The database the jobs meet"). Outside generate(), whose tests run in a transaction
+    that VACUUM refuses.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("CHECKPOINT")
 
 
 def main():
