@@ -12,6 +12,7 @@ from django.utils import timezone
 from compliance.models import EvaluationRun, Finding
 from compliance.services import WORK_MEM, acknowledge_finding, evaluate_compliance
 from compliance.tasks import evaluate_compliance_task
+from plans.models import Referral
 from tests.factories import (
     CaseEpisodeFactory,
     ContactFactory,
@@ -95,6 +96,23 @@ def test_new_recorded_contact_refreshes_the_evidence_without_resolving(person):
     assert finding.status == "open"
     assert finding.evidence == {"contacts_in_period": 1}
     assert "1 contact recorded, none qualifying" in finding.explanation
+
+
+def test_a_finding_the_rule_still_finds_unmet_stays_open(person):
+    """Two referrals of one day, one of them answered: the rule still finds the other one
+    pending, so its finding stays open, though the answered one would pass for the record
+    that met it. Resolved in the run that found it unmet, it was reopened and resolved
+    again by every later run."""
+    Referral.objects.create(person=person, referred_on=date(2024, 1, 2))
+    Referral.objects.create(
+        person=person, referred_on=date(2024, 1, 2), outcome="eligible", outcome_on=date(2024, 2, 1)
+    )
+    first = evaluate_compliance(as_of=AS_OF)
+    second = evaluate_compliance(as_of=AS_OF)
+    finding = Finding.objects.get(rule="de_referral_pending")
+    assert (finding.status, finding.met_by_record_id) == ("open", None)
+    assert first.resolved_count == 0
+    assert (second.opened_count, second.reopened_count, second.resolved_count) == (0, 0, 0)
 
 
 def test_late_plan_revision_resolves_annual_plan_review(person):
