@@ -4,10 +4,12 @@ Each target is hit by 10 concurrent connections for a bounded time
 (BENCH_LOAD_SECONDS, default 10, after a 2-second warm-up) and reported as
 p50/p95 latency and requests per second, next to a bare Django view behind the
 same middleware (session, login, CSRF) on the same server: the ratio says what
-our own code costs. The targets are measured in rounds (BENCH_LOAD_ROUNDS,
-default 3), every target once a round, and each figure is the median of its
-rounds: on this shared 2-core machine one 10-second sample of the same view
-varied twofold (bare POST 226 to 529 requests/s in one evening), and the
+our own code costs. The server is gunicorn as the production image runs it; each
+page is read by one user, and the POSTs come from ten case managers in turn, each
+for a person of their own (`targets`). The targets are measured in rounds
+(BENCH_LOAD_ROUNDS, default 3), every target once a round, and each figure is the
+median of its rounds: on this shared 2-core machine one 10-second sample of the
+same view varied twofold (bare POST 226 to 529 requests/s in one evening), and the
 rounds spread a slow spell over the bare views and the pages alike. Before
 each run one request checks the answer (200 for pages, a redirect for a
 successful form POST), so an error page can never pass for a fast one.
@@ -51,28 +53,37 @@ PORT = int(os.environ.get("BENCH_PORT", "8719"))
 LUA = """
 wrk.method = "{method}"
 wrk.body = "{body}"
-wrk.headers["Cookie"] = "sessionid={session}; csrftoken={csrf}"
-wrk.headers["X-CSRFToken"] = "{csrf}"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+-- Who sends the requests, in turn: a path and a session each.
+local callers = {{
+{callers}
+}}
 local threads = {{}}
 setup = function(thread)
   table.insert(threads, thread)
   thread:set("id", #threads)
 end
 -- An author may log at most 24 hours a day: POSTs all dated one day would be
--- refused (a 200 page with the error) after 96 quarter-hours, so each request is
--- dated one of the past 360 days, each thread of each run starting on a day of its
--- own: started from yesterday, the rounds' runs piled up on the first days until
--- the author's day was full (5 of 5,200 POSTs refused in one 100,000-person run).
+-- refused (a 200 page with the error) after 96 quarter-hours, so each caller's
+-- requests are dated one of the past 360 days in turn, each thread of each run
+-- starting on a day of its own: started from yesterday, the rounds' runs piled up
+-- on the first days until the author's day was full (5 of 5,200 POSTs refused in
+-- one 100,000-person run).
 init = function(args)
   math.randomseed(os.time() * 100 + id)
-  sent, unexpected = math.random(0, 359), 0
+  sent, unexpected = math.random(0, 359) * #callers, 0
 end
 request = function()
   sent = sent + 1
-  local day = os.date("!%Y-%m-%d", os.time() - 86400 * (1 + sent % 360))
+  local caller = callers[1 + sent % #callers]
+  local turn = math.floor(sent / #callers)
+  local day = os.date("!%Y-%m-%d", os.time() - 86400 * (1 + turn % 360))
   local body = string.gsub(wrk.body, "contact_date=[%d-]+", "contact_date=" .. day)
-  return wrk.format(nil, nil, nil, body)
+  local headers = {{
+    ["Cookie"] = "sessionid=" .. caller.session .. "; csrftoken=" .. caller.csrf,
+    ["X-CSRFToken"] = caller.csrf,
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+  }}
+  return wrk.format(nil, caller.path, headers, body)
 end
 -- Any answer but the expected one is an error: a form shown again with an error is
 -- fast, and must not pass for a saved contact.
@@ -93,20 +104,44 @@ end
 
 
 @dataclass
+class Caller:
+    """One user sending a target's requests: who, and the arguments of the URL."""
+
+    username: str
+    args: tuple = ()
+
+
+@dataclass
 class Target:
     name: str
-    username: str
+    callers: tuple[Caller, ...]  # who sends the requests, in turn
     url_name: str
-    args: tuple = ()
     method: str = "GET"
     body: str = ""
     follow_landing: bool = False  # measure the page a role's "/" redirects to
     expect: int = 200  # what a correct answer is: a page, or the redirect after a saved form
 
+    @property
+    def users(self) -> str:
+        names = [caller.username for caller in self.callers]
+        return names[0] if len(names) == 1 else f"{names[0]} to {names[-1]}"
+
+
+def one(username: str, *args) -> tuple[Caller]:
+    return (Caller(username, args),)
+
 
 def targets(today) -> list[Target]:
-    manager = User.objects.get(username="cm1.hrc")
-    person = _person_with_open_case(manager, today)
+    """The pages each read by one user, and the write by as many case managers as there
+    are connections, each on a person of their own.
+
+    Ten users writing, not one: every contact bumps the page versions of its person
+    and of its author's caseload (tcm.versions), so connections posting as one case
+    manager for one person queue on those two rows, each write waiting for the one
+    before it to commit (bench/EXPLAIN.md, session 8), which no user can do.
+    """
+    writers = [User.objects.get(username=f"cm{n}.hrc") for n in range(1, CONNECTIONS + 1)]
+    persons = [_person_with_open_case(writer, today) for writer in writers]
     contact = urlencode(
         {
             # Yesterday: the measured requests spread over past days (LUA's `request`).
@@ -120,18 +155,23 @@ def targets(today) -> list[Target]:
         }
     )
     return [
-        Target("bare view GET", "cm1.hrc", "bench-bare"),
-        Target("worklist (case manager)", "cm1.hrc", "compliance:worklist"),
-        Target("person record", "cm1.hrc", "people:person-detail", (person.pk,)),
-        Target("dashboard (supervisor)", "sup.hrc", "compliance:dashboard"),
-        Target("landing, reimbursement officer", "ro.hrc", "home", follow_landing=True),
-        Target("landing, DMH reviewer", "reviewer", "home", follow_landing=True),
-        Target("bare view POST", "cm1.hrc", "bench-bare", method="POST", body=contact),
+        Target("bare view GET", one("cm1.hrc"), "bench-bare"),
+        Target("worklist (case manager)", one("cm1.hrc"), "compliance:worklist"),
+        Target("person record", one("cm1.hrc", persons[0].pk), "people:person-detail"),
+        Target("dashboard (supervisor)", one("sup.hrc"), "compliance:dashboard"),
+        Target("landing, reimbursement officer", one("ro.hrc"), "home", follow_landing=True),
+        Target("landing, DMH reviewer", one("reviewer"), "home", follow_landing=True),
+        Target(
+            "bare view POST",
+            tuple(Caller(writer.username) for writer in writers),
+            "bench-bare",
+            method="POST",
+            body=contact,
+        ),
         Target(
             "contact POST",
-            "cm1.hrc",
+            tuple(Caller(w.username, (p.pk,)) for w, p in zip(writers, persons, strict=True)),
             "contacts:contact-create",
-            (person.pk,),
             method="POST",
             body=contact,
             expect=302,
@@ -156,11 +196,12 @@ def run_all(on_result=lambda rows: None) -> list[dict]:
     for _ in range(ROUNDS):
         measured = []
         for target in all_targets:
-            if target.username not in sessions:
-                sessions[target.username] = _session(target.username)
+            for caller in target.callers:
+                if caller.username not in sessions:
+                    sessions[caller.username] = _session(caller.username)
             server = _start_server()
             try:
-                measured.append(_measure(target, sessions[target.username]))
+                measured.append(_measure(target, sessions))
             finally:
                 _stop(server)
             print(json.dumps(measured[-1]), flush=True)
@@ -183,13 +224,15 @@ def _median_row(samples: tuple[dict, ...]) -> dict:
 
 
 def _stop(server):
-    """Quick shutdown (SIGINT to the server's process group); whatever is left of it
-    after 10 s, a worker stuck in a slow page included, gets SIGKILL.
+    """Graceful shutdown (SIGTERM to the server's process group): each worker ends
+    the request in hand, as the quick one (SIGINT) cut a sync worker off in its read
+    and logged a traceback. Whatever is left after 10 s, a worker stuck in a slow
+    page included, gets SIGKILL.
 
     The whole group, not the master alone: a worker that outlived its master kept
     the port, and the next target's server could not bind it.
     """
-    os.killpg(server.pid, signal.SIGINT)
+    os.killpg(server.pid, signal.SIGTERM)
     with contextlib.suppress(subprocess.TimeoutExpired):
         server.wait(timeout=10)
     with contextlib.suppress(ProcessLookupError):  # the group is gone already
@@ -204,9 +247,11 @@ def _start_server():
             str(Path(sys.executable).parent / "gunicorn"),
             "tcm.wsgi:application",
             f"--bind=127.0.0.1:{PORT}",
-            "--workers=2",  # one per core of this machine
-            "--worker-class=gthread",
-            "--threads=5",
+            # As the production image runs it (Dockerfile): sync workers, a connection
+            # per request. Two threaded workers on keep-alive connections split wrk's ten
+            # connections between them as they happened to accept them, as unevenly as
+            # ten to none: one process, one core, a third of the machine idle.
+            "--workers=3",
             "--log-level=warning",
         ],
         cwd=ROOT,
@@ -223,22 +268,35 @@ def _session(username) -> dict:
     return {"session": client.cookies["sessionid"].value, "csrf": secrets.token_hex(16)}
 
 
-def _measure(target: Target, session: dict) -> dict:
-    row = {"target": target.name, "user": target.username, "method": target.method}
-    try:
-        path = reverse(target.url_name, args=target.args, urlconf="bench.urls")
-    except NoReverseMatch:
-        return {**row, "available": False, "why": f"not available: {target.url_name} not on main"}
-    status, location = _check(path, target, session)
-    if target.follow_landing and status == 302:
-        path = location
+def _measure(target: Target, sessions: dict) -> dict:
+    row = {"target": target.name, "user": target.users, "method": target.method}
+    callers = []
+    for caller in target.callers:
+        session = sessions[caller.username]
+        try:
+            path = reverse(target.url_name, args=caller.args, urlconf="bench.urls")
+        except NoReverseMatch:
+            why = f"not available: {target.url_name} not on main"
+            return {**row, "available": False, "why": why}
         status, location = _check(path, target, session)
-    if status != target.expect:
-        return {**row, "available": False, "why": f"{path} answered {status}, not {target.expect}"}
+        if target.follow_landing and status == 302:
+            path = location
+            status, location = _check(path, target, session)
+        if status != target.expect:
+            why = f"{path} answered {status}, not {target.expect}"
+            return {**row, "available": False, "why": why}
+        callers.append(
+            f'  {{path = "{path}", session = "{session["session"]}", csrf = "{session["csrf"]}"}},'
+        )
     row["path"] = path
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(
-            LUA.format(method=target.method, body=target.body, expect=target.expect, **session)
+            LUA.format(
+                method=target.method,
+                body=target.body,
+                expect=target.expect,
+                callers="\n".join(callers),
+            )
         )
     try:
         _wrk(path, script.name, 2)  # warm-up: connections, caches, first plans
