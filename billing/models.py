@@ -45,7 +45,10 @@ class Coverage(models.Model):
         MEDICAID = "medicaid", "Medicaid"
         PRIVATE_INSURANCE = "private_insurance", "Private insurance"
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="coverages")
+    # Indexed by billing_coverage_in_force, which starts with the person.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="coverages", db_index=False
+    )
     payer_type = models.CharField(max_length=20, choices=PayerType)
     payer_name = models.CharField(max_length=120)
     payer_id = models.CharField("payer ID", max_length=20, blank=True)
@@ -59,6 +62,15 @@ class Coverage(models.Model):
     class Meta:
         ordering = ["person", "effective_from"]
         constraints = [period_is_ordered("billing_coverage")]
+        indexes = [
+            # The coverage of a payer type in force on a day, latest first
+            # (billing.staging): read backwards, the first row whose period has not
+            # ended is the answer, with no sort per person and day.
+            models.Index(
+                fields=["person", "payer_type", "effective_from", "id"],
+                name="billing_coverage_in_force",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_payer_type_display()} {self.payer_name} for {self.person}"
