@@ -201,7 +201,7 @@ def run_all(on_result=lambda rows: None) -> list[dict]:
                     sessions[caller.username] = _session(caller.username)
             server = _start_server()
             try:
-                measured.append(_measure(target, sessions))
+                measured.append(_measure(target, sessions, server.pid))
             finally:
                 _stop(server)
             print(json.dumps(measured[-1]), flush=True)
@@ -216,9 +216,10 @@ def _median_row(samples: tuple[dict, ...]) -> dict:
     if unavailable:
         return unavailable[0]
     row = {**samples[0], "rounds": len(samples), "errors": sum(r["errors"] for r in samples)}
-    for figure in ("p50_ms", "p95_ms", "rps"):
-        row[figure] = statistics.median(r[figure] for r in samples)
-        row[f"{figure}_each"] = [r[figure] for r in samples]
+    for figure in ("p50_ms", "p95_ms", "rps", *CPU_FIGURES):
+        if figure in row:
+            row[figure] = statistics.median(r[figure] for r in samples)
+            row[f"{figure}_each"] = [r[figure] for r in samples]
     row["requests"] = sum(r["requests"] for r in samples)
     return row
 
@@ -268,7 +269,7 @@ def _session(username) -> dict:
     return {"session": client.cookies["sessionid"].value, "csrf": secrets.token_hex(16)}
 
 
-def _measure(target: Target, sessions: dict) -> dict:
+def _measure(target: Target, sessions: dict, server_group: int) -> dict:
     row = {"target": target.name, "user": target.users, "method": target.method}
     callers = []
     for caller in target.callers:
@@ -300,9 +301,13 @@ def _measure(target: Target, sessions: dict) -> dict:
         )
     try:
         _wrk(path, script.name, 2)  # warm-up: connections, caches, first plans
+        before = cpu_seconds(server_group)
         measured = _wrk(path, script.name, SECONDS)
+        after = cpu_seconds(server_group)
         if measured["requests"] == 0:
             return {**row, "available": False, "why": f"no answer within {SECONDS} s"}
+        for figure, spent in zip(CPU_FIGURES, map(float.__sub__, after, before), strict=True):
+            measured[figure] = round(spent * 1000 / measured["requests"], 2)
         return {**row, "available": True, **measured}
     finally:
         os.unlink(script.name)
@@ -330,6 +335,36 @@ def _check(path, target, session) -> tuple[int, str]:
         return response.status, ""
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Location", "")
+
+
+# CPU time per request, in ms: the server's processes (gunicorn and the app), and
+# PostgreSQL's (every postgres process: the backends, and the WAL writer their
+# commits wake). Throughput on this shared machine drifts with it; these say where
+# a request's cost is, whatever the machine's speed at the time.
+CPU_FIGURES = ("app_cpu_ms", "database_cpu_ms")
+
+
+def cpu_seconds(server_group: int) -> tuple[float, float]:
+    """CPU seconds used so far by the processes of `server_group` and by PostgreSQL's.
+
+    Read from /proc (user and system time, fields 14 and 15 of /proc/PID/stat): a
+    process that ended between two readings takes its time with it, so call it
+    while the server runs.
+    """
+    app = database = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # ended since the listing
+            continue
+        name, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
+        ticks = int(fields[11]) + int(fields[12])
+        if int(fields[2]) == server_group:
+            app += ticks
+        elif name == "postgres":
+            database += ticks
+    hertz = os.sysconf("SC_CLK_TCK")
+    return app / hertz, database / hertz
 
 
 def _wrk(path, script, seconds) -> dict:

@@ -42,13 +42,13 @@ def report(results) -> str:
         f"{results['load_seconds']} s each, median of {results.get('load_rounds', 1)} rounds)",
         "",
         "| target | user | p50 ms | p95 ms | requests/s | p95 / bare | rps / bare | errors "
-        "| requests/s by round |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| requests/s by round | CPU ms / request: app, database |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     bare = {r["method"]: r for r in results["load"] if r["target"].startswith("bare")}
     for row in results["load"]:
         if not row["available"]:
-            lines.append(f"| {row['target']} | {row['user']} | {row['why']} | | | | | | |")
+            lines.append(f"| {row['target']} | {row['user']} | {row['why']} | | | | | | | |")
             continue
         base = bare.get(row["method"], {})
         latency, throughput = (
@@ -59,7 +59,7 @@ def report(results) -> str:
         lines.append(
             f"| {row['target']} | {row['user']} | {row['p50_ms']} | {row['p95_ms']} | "
             f"{row['rps']} | {latency} | {throughput} | {row['errors']} | "
-            f"{', '.join(map(str, row.get('rps_each', [])))} |"
+            f"{', '.join(map(str, row.get('rps_each', [])))} | {_cpu(row)} |"
         )
     lines += [
         "",
@@ -67,9 +67,17 @@ def report(results) -> str:
         "BENCH_LOAD_SECONDS, BENCH_LOAD_ROUNDS, BENCH_REUSE=1). How each number is taken:",
         "docstrings of bench/jobs.py and bench/load.py; the floors are bench/floors.sql;",
         "query plans in bench/EXPLAIN.md. Memory growth is the job process's peak resident",
-        "memory (VmHWM) above its size before the job.",
+        "memory (VmHWM) above its size before the job. CPU per request is the server's",
+        "processes' and PostgreSQL's, over the measured run (median of the rounds).",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _cpu(row) -> str:
+    """The app's and the database's CPU per request; blank in results from before they were."""
+    if "app_cpu_ms" not in row:
+        return ""
+    return f"{row['app_cpu_ms']}, {row['database_cpu_ms']}"
 
 
 if __name__ == "__main__":

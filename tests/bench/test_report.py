@@ -1,6 +1,9 @@
 """bench/results.md says what was measured, including what could not be."""
 
-from bench.load import _median_row
+import os
+import time
+
+from bench.load import _median_row, cpu_seconds
 from bench.report import report
 
 RESULTS = {
@@ -26,7 +29,7 @@ RESULTS = {
          "p50_ms": 10.0, "p95_ms": 20.0, "rps": 200.0, "errors": 0},
         {"target": "worklist", "user": "cm", "method": "GET", "available": True,
          "p50_ms": 30.0, "p95_ms": 50.0, "rps": 100.0, "errors": 0,
-         "rps_each": [100.0, 80.0, 120.0]},
+         "rps_each": [100.0, 80.0, 120.0], "app_cpu_ms": 6.5, "database_cpu_ms": 1.25},
         {"target": "contact POST", "user": "cm", "method": "POST", "available": False,
          "why": "no answer within 10 s"},
     ],
@@ -38,8 +41,14 @@ def test_job_rows_carry_the_ratio_to_the_floor():
 
 
 def test_pages_are_compared_with_the_bare_view_of_the_same_method():
-    row = "| worklist | cm | 30.0 | 50.0 | 100.0 | 2.5 | 0.50 | 0 | 100.0, 80.0, 120.0 |"
+    row = (
+        "| worklist | cm | 30.0 | 50.0 | 100.0 | 2.5 | 0.50 | 0 | 100.0, 80.0, 120.0 | 6.5, 1.25 |"
+    )
     assert row in report(RESULTS)
+
+
+def test_a_row_from_before_the_cpu_figures_leaves_them_blank():
+    assert "| bare view GET | cm | 10.0 | 20.0 | 200.0 | 1.0 | 1.00 | 0 |  |  |" in report(RESULTS)
 
 
 def test_what_could_not_be_measured_says_why():
@@ -61,6 +70,27 @@ def test_a_target_s_rounds_are_its_medians_and_all_its_errors():
     assert (row["p50_ms"], row["p95_ms"], row["rps"]) == (25.0, 70.0, 150.0)
     assert row["rps_each"] == [100.0, 300.0, 150.0]
     assert (row["errors"], row["requests"], row["rounds"]) == (3, 5500, 3)
+
+
+def test_a_target_s_cpu_per_request_is_the_median_of_its_rounds():
+    rounds = [
+        {"target": "contact POST", "available": True, "p50_ms": 1.0, "p95_ms": 2.0, "rps": 3.0,
+         "requests": 30, "errors": 0, "app_cpu_ms": app, "database_cpu_ms": database}
+        for app, database in [(4.0, 2.0), (6.0, 1.0), (5.0, 3.0)]
+    ]  # fmt: skip
+    row = _median_row(tuple(rounds))
+    assert (row["app_cpu_ms"], row["database_cpu_ms"]) == (5.0, 2.0)
+    assert row["app_cpu_ms_each"] == [4.0, 6.0, 5.0]
+
+
+def test_cpu_seconds_counts_the_processes_of_a_group():
+    group = os.getpgrp()
+    before, _ = cpu_seconds(group)
+    deadline = time.process_time() + 0.2
+    while time.process_time() < deadline:  # spend CPU in this process, of this group
+        pass
+    after, _ = cpu_seconds(group)
+    assert after - before >= 0.15
 
 
 def test_a_target_unavailable_in_any_round_is_reported_unavailable():
