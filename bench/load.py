@@ -49,6 +49,11 @@ SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "10"))
 ROUNDS = int(os.environ.get("BENCH_LOAD_ROUNDS", "3"))
 CONNECTIONS = 10
 PORT = int(os.environ.get("BENCH_PORT", "8719"))
+# CPU time per request, in ms: the server's processes (gunicorn and the app), and
+# PostgreSQL's (every postgres process: the backends, and the WAL writer their
+# commits wake). Requests per second drift with the shared machine's speed; these
+# say where a request's cost is.
+CPU_FIGURES = ("app_cpu_ms", "database_cpu_ms")
 
 LUA = """
 wrk.method = "{method}"
@@ -306,8 +311,8 @@ def _measure(target: Target, sessions: dict, server_group: int) -> dict:
         after = cpu_seconds(server_group)
         if measured["requests"] == 0:
             return {**row, "available": False, "why": f"no answer within {SECONDS} s"}
-        for figure, spent in zip(CPU_FIGURES, map(float.__sub__, after, before), strict=True):
-            measured[figure] = round(spent * 1000 / measured["requests"], 2)
+        for figure, start, end in zip(CPU_FIGURES, before, after, strict=True):
+            measured[figure] = round((end - start) * 1000 / measured["requests"], 2)
         return {**row, "available": True, **measured}
     finally:
         os.unlink(script.name)
@@ -335,13 +340,6 @@ def _check(path, target, session) -> tuple[int, str]:
         return response.status, ""
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Location", "")
-
-
-# CPU time per request, in ms: the server's processes (gunicorn and the app), and
-# PostgreSQL's (every postgres process: the backends, and the WAL writer their
-# commits wake). Throughput on this shared machine drifts with it; these say where
-# a request's cost is, whatever the machine's speed at the time.
-CPU_FIGURES = ("app_cpu_ms", "database_cpu_ms")
 
 
 def cpu_seconds(server_group: int) -> tuple[float, float]:
