@@ -14,18 +14,13 @@ from django.db import connection
 
 from billing.models import Coverage
 from tests.factories import CoverageFactory
+from tests.indexes import plain_indexes
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_coverage_table_has_one_index_leading_with_the_person():
-    with connection.cursor() as cursor:
-        found = connection.introspection.get_constraints(cursor, Coverage._meta.db_table)
-    indexes = [
-        index["columns"]
-        for index in found.values()
-        if index["index"] and not index["primary_key"] and not index["unique"]
-    ]
+    indexes = list(plain_indexes(Coverage._meta.db_table).values())
     assert indexes == [["person_id", "payer_type", "effective_from", "id"]]
 
 

@@ -6,9 +6,9 @@ write per request.
 """
 
 import pytest
-from django.db import connection
 
 from contacts.models import Contact, TimeEntry
+from tests.indexes import plain_indexes
 
 pytestmark = pytest.mark.django_db
 
@@ -20,19 +20,9 @@ WRITTEN_WITH_EACH_CONTACT = [
 ]
 
 
-def _indexes(table: str) -> dict[str, list[str]]:
-    with connection.cursor() as cursor:
-        found = connection.introspection.get_constraints(cursor, table)
-    return {
-        name: index["columns"]
-        for name, index in found.items()
-        if index["index"] and not index["primary_key"] and not index["unique"]
-    }
-
-
 @pytest.mark.parametrize("model", WRITTEN_WITH_EACH_CONTACT, ids=lambda m: m._meta.db_table)
 def test_no_index_is_the_leading_part_of_another(model):
-    indexes = _indexes(model._meta.db_table)
+    indexes = plain_indexes(model._meta.db_table)
     for name, columns in indexes.items():
         for other, longer in indexes.items():
             if other != name:
@@ -48,5 +38,5 @@ def test_no_index_is_the_leading_part_of_another(model):
     ids=["contact", "time entry"],
 )
 def test_history_is_indexed_by_record_date_and_user_only(model, columns):
-    indexes = _indexes(model._meta.db_table)
+    indexes = plain_indexes(model._meta.db_table)
     assert {tuple(found) for found in indexes.values()} == columns
