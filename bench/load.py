@@ -1,19 +1,21 @@
 """Latency of the busiest pages under concurrent load: gunicorn on loopback, driven by wrk.
 
-Each target is hit by 10 concurrent connections for a bounded time
-(BENCH_LOAD_SECONDS, default 10, after a 2-second warm-up) and reported as
-p50/p95 latency and requests per second, next to a bare Django view behind the
-same middleware (session, login, CSRF) on the same server: the ratio says what
-our own code costs. The server is gunicorn as the production image runs it; each
-page is read by one user, and the POSTs come from ten case managers in turn, each
-for a person of their own (`targets`). The targets are measured in rounds
-(BENCH_LOAD_ROUNDS, default 3), every target once a round, and each figure is the
-median of its rounds: on this shared 2-core machine one 10-second sample of the
-same view varied twofold (bare POST 226 to 529 requests/s in one evening), and the
-rounds spread a slow spell over the bare views and the pages alike. Before
-each run one request checks the answer (200 for pages, a redirect for a
-successful form POST), so an error page can never pass for a fast one.
-Targets whose URL is not on main yet are reported as not available.
+Each target is hit by 10 concurrent connections for a bounded time (BENCH_LOAD_SECONDS,
+default 10, after a 2-second warm-up) and reported as p50/p95 latency and requests per
+second, next to a bare Django view behind the same middleware (session, login, CSRF) on
+the same server: the ratio says what our own code costs. The contact POST is also set
+against its floor, its one durable statement sent by a view that does nothing else
+(bench/urls.py): what is left of its cost beyond the bare POST's once the write is paid
+for. The server is gunicorn as the production image runs it; each page is read by one
+user, and the POSTs come from ten case managers in turn, each for a person of their own
+(`targets`). The targets are measured in rounds (BENCH_LOAD_ROUNDS, default 3), every
+target once a round, and each figure is the median of its rounds: on this shared 2-core
+machine one 10-second sample of the same view varied twofold (bare POST 226 to 529
+requests/s in one evening), and the rounds spread a slow spell over the bare views and
+the pages alike. Before each run one request checks the answer (200 for pages, a
+redirect for a successful form POST, 201 for the write alone), so an error page can
+never pass for a fast one. Targets whose URL is not on main yet are reported as not
+available.
 
 Sessions come from `Client.force_login` against the bench database; the CSRF
 token is a cookie plus the matching X-CSRFToken header, as a browser sends them.
@@ -54,6 +56,8 @@ PORT = int(os.environ.get("BENCH_PORT", "8719"))
 # commits wake). Requests per second drift with the shared machine's speed; these
 # say where a request's cost is.
 CPU_FIGURES = ("app_cpu_ms", "database_cpu_ms")
+# The contact POST's floor (bench/urls.py): its one durable statement, nothing else.
+CONTACT_WRITE_ALONE = "contact write alone"
 
 LUA = """
 wrk.method = "{method}"
@@ -125,6 +129,7 @@ class Target:
     body: str = ""
     follow_landing: bool = False  # measure the page a role's "/" redirects to
     expect: int = 200  # what a correct answer is: a page, or the redirect after a saved form
+    floor: str = ""  # the target doing only the part of this one that cannot be cut
 
     @property
     def users(self) -> str:
@@ -143,10 +148,13 @@ def targets(today) -> list[Target]:
     Ten users writing, not one: every contact bumps the page versions of its person
     and of its author's caseload (tcm.versions), so connections posting as one case
     manager for one person queue on those two rows, each write waiting for the one
-    before it to commit (bench/EXPLAIN.md, session 8), which no user can do.
+    before it to commit (bench/EXPLAIN.md, session 8), which no user can do. The
+    contact's write alone (bench/urls.py) is posted by the same callers for the same
+    persons: the contact POST's floor.
     """
     writers = [User.objects.get(username=f"cm{n}.hrc") for n in range(1, CONNECTIONS + 1)]
     persons = [_person_with_open_case(writer, today) for writer in writers]
+    writing = tuple(Caller(w.username, (p.pk,)) for w, p in zip(writers, persons, strict=True))
     contact = urlencode(
         {
             # Yesterday: the measured requests spread over past days (LUA's `request`).
@@ -174,12 +182,21 @@ def targets(today) -> list[Target]:
             body=contact,
         ),
         Target(
+            CONTACT_WRITE_ALONE,
+            writing,
+            "bench-contact-write-alone",
+            method="POST",
+            body=contact,
+            expect=201,
+        ),
+        Target(
             "contact POST",
-            tuple(Caller(w.username, (p.pk,)) for w, p in zip(writers, persons, strict=True)),
+            writing,
             "contacts:contact-create",
             method="POST",
             body=contact,
             expect=302,
+            floor=CONTACT_WRITE_ALONE,
         ),
     ]
 
@@ -276,6 +293,8 @@ def _session(username) -> dict:
 
 def _measure(target: Target, sessions: dict, server_group: int) -> dict:
     row = {"target": target.name, "user": target.users, "method": target.method}
+    if target.floor:
+        row["floor"] = target.floor
     callers = []
     for caller in target.callers:
         session = sessions[caller.username]

@@ -61,6 +61,7 @@ def report(results) -> str:
             f"{row['rps']} | {latency} | {throughput} | {row['errors']} | "
             f"{', '.join(map(str, row.get('rps_each', [])))} | {_cpu(row)} |"
         )
+    lines += _against_floors(results["load"])
     lines += [
         "",
         f"Command: `make bench BENCH_PERSONS={results['persons']}` (also BENCH_DATABASE_URL,",
@@ -71,6 +72,33 @@ def report(results) -> str:
         "processes' and PostgreSQL's, over the measured run (median of the rounds).",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _against_floors(rows) -> list[str]:
+    """A sentence per target measured with its floor (the contact POST with its write
+    alone): its share of the floor's requests/s, and the CPU per request of both."""
+    by_name = {row["target"]: row for row in rows if row["available"]}
+    lines = []
+    for row in rows:
+        floor = by_name.get(row.get("floor"))
+        if not row["available"] or floor is None:
+            continue
+        cpu = ""
+        if "app_cpu_ms" in row and "app_cpu_ms" in floor:
+            cpu = (
+                f", with {_total_cpu(row):.2f} against {_total_cpu(floor):.2f} ms of CPU "
+                "per request (app and database)"
+            )
+        lines += [
+            "",
+            f"{row['target']} against {floor['target']}: {row['rps'] / floor['rps']:.2f} "
+            f"of its requests/s{cpu}.",
+        ]
+    return lines
+
+
+def _total_cpu(row) -> float:
+    return row["app_cpu_ms"] + row["database_cpu_ms"]
 
 
 def _cpu(row) -> str:

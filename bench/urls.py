@@ -1,7 +1,14 @@
-"""TCM's URLs plus /bench/bare/, the yardstick of the load benchmark."""
+"""TCM's URLs plus the load benchmark's yardsticks: /bench/bare/ and the contact's write alone."""
+
+from datetime import date
 
 from django.http import HttpResponse
 from django.urls import include, path
+from django.utils import timezone
+
+from contacts.models import Contact, TimeEntry
+from tcm import versions
+from tcm.history import insert_created
 
 
 def bare(request):
@@ -9,7 +16,48 @@ def bare(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def contact_write_alone(request, person_pk):
+    """What logging a contact cannot do without: its one statement, and nothing else.
+
+    The contact, its time entry, their history and the page versions, built by the
+    functions the contacts service uses (tcm.history.insert_created,
+    tcm.versions.bump_persons_statement) and committed on their own (autocommit), for
+    the posted day. No form, no person read, no checks, no day lock, no message: the
+    contact POST's floor, as bench/floors.sql is each job's, so that the results say
+    how much of the POST's cost is the durable write itself and how much the rest.
+    """
+    now = timezone.now()
+    day = date.fromisoformat(request.POST["contact_date"])
+    minutes = int(request.POST["minutes"])
+    contact = Contact(
+        person_id=person_pk,
+        author=request.user,
+        contact_date=day,
+        minutes=minutes,
+        mode=request.POST["mode"],
+        with_person=True,
+        note=request.POST["note"],
+        signed_at=now,
+    )
+    entry = TimeEntry(
+        person_id=person_pk,
+        author=request.user,
+        service_date=day,
+        minutes=minutes,
+        activity=TimeEntry.Activity.DIRECT_CONTACT,
+        contact=contact,
+    )
+    bump = versions.bump_persons_statement([person_pk])
+    insert_created([contact], [entry], when=now, user=request.user, also=bump)
+    return HttpResponse(status=201)
+
+
 urlpatterns = [
     path("bench/bare/", bare, name="bench-bare"),
+    path(
+        "bench/contact-write/<int:person_pk>/",
+        contact_write_alone,
+        name="bench-contact-write-alone",
+    ),
     path("", include("tcm.urls")),
 ]

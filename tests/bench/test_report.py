@@ -98,3 +98,27 @@ def test_a_target_unavailable_in_any_round_is_reported_unavailable():
           "requests": 30, "errors": 0}  # fmt: skip
     missing = {"target": "contact POST", "available": False, "why": "no answer within 10 s"}
     assert _median_row((ok, missing)) == missing
+
+
+def test_a_target_measured_with_its_floor_is_set_against_it():
+    floor = {
+        "target": "contact write alone",
+        "user": "cm",
+        "method": "POST",
+        "available": True,
+        "p50_ms": 5.0,
+        "p95_ms": 9.0,
+        "rps": 400.0,
+        "errors": 0,
+        "app_cpu_ms": 2.5,
+        "database_cpu_ms": 1.5,
+    }
+    post = {"target": "contact POST", "user": "cm", "method": "POST", "available": True,
+            "p50_ms": 9.0, "p95_ms": 15.0, "rps": 250.0, "errors": 0, "floor": floor["target"],
+            "app_cpu_ms": 4.5, "database_cpu_ms": 2.0}  # fmt: skip
+    text = report({**RESULTS, "load": [floor, post]})
+    assert (
+        "contact POST against contact write alone: 0.62 of its requests/s, with 6.50 against "
+        "4.00 ms of CPU per request (app and database)." in text
+    )
+    assert "against" not in report(RESULTS).split("## Pages")[1].split("Command:")[0]
