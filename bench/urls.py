@@ -22,8 +22,9 @@ def contact_write_alone(request, person_pk):
     The contact, its time entry, their history and the page versions, built by the
     functions the contacts service uses (tcm.history.insert_created,
     tcm.versions.bump_persons_statement) and committed on their own (autocommit), for
-    the posted day. No form, no person read, no checks, no day lock, no message: the
-    contact POST's floor, as bench/floors.sql is each job's, so that the results say
+    the posted day, with the database's own check of the 24-hour rule inside it
+    (contacts/migrations/0007). No form, no person read, no checks in Python, no
+    message: the contact POST's floor, as bench/floors.sql is each job's, so that the results say
     how much of the POST's cost is the durable write itself and how much the rest.
     """
     now = timezone.now()

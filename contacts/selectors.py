@@ -153,8 +153,8 @@ def week_and_month(today: date) -> tuple[tuple[date, date], tuple[date, date]]:
 
 
 # TimeEntry.objects.not_void().filter(author_id=..., service_date=...).aggregate(Sum("minutes")),
-# written out: it runs under the author's day lock on every write of time, and
-# compiling the aggregate through the ORM cost more than running it.
+# written out: compiling the aggregate through the ORM cost more than running it. The
+# database checks the same sum on every write of time (contacts/migrations/0007).
 MINUTES_LOGGED = """
     SELECT COALESCE(SUM(minutes), 0) FROM contacts_timeentry
     WHERE author_id = %s AND service_date = %s AND voided_at IS NULL

@@ -8,11 +8,11 @@ writes themselves run in one transaction.
 """
 
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from contacts import selectors
@@ -22,10 +22,12 @@ from people.querysets import person_visible_to
 from plans.models import DesiredOutcome
 from tcm import versions
 from tcm.history import insert_created
-from tcm.locks import lock_until_commit
 from tcm.models import User
 
 MINUTES_IN_A_DAY = 24 * 60
+# The database's trigger refusing more than MINUTES_IN_A_DAY of an author's time on one
+# day (contacts/migrations/0007), named in its error.
+DAY_TOTAL_RULE = "contacts_timeentry_day_total"
 
 
 def log_contact(
@@ -95,10 +97,9 @@ def log_contact(
         )
         for activity, entry_minutes in activities
     ]
-    with _written():
-        if not day_errors:
-            errors |= _day_total_errors(actor, contact_date, minutes + travel_minutes)
-        _raise(errors)
+    day = (actor, contact_date, minutes + travel_minutes)
+    _raise(_with_day_total(errors, day_errors, day))
+    with _written(day_total=day, one_write=not outcome_ids):
         _create(actor, now, [contact], entries)
         if outcome_ids:  # a change of the new contact, with its own history row, as before
             contact._history_user = actor
@@ -158,10 +159,9 @@ def log_time_entry(
         note=note.strip(),
     )
     _full_clean(entry, errors)
-    with _written():
-        if not day_errors:
-            errors |= _day_total_errors(actor, service_date, minutes)
-        _raise(errors)
+    day = (actor, service_date, minutes)
+    _raise(_with_day_total(errors, day_errors, day))
+    with _written(day_total=day, one_write=True):
         _create(actor, timezone.now(), [entry])
     return entry
 
@@ -217,18 +217,24 @@ def _day_errors(day: date, minutes_by_field: dict[str, int], day_field: str) -> 
     return errors
 
 
-def _day_total_errors(actor: User, day: date, minutes: int) -> dict:
-    """More than 24 hours for the author that day, read once, under a lock on that day.
+def _with_day_total(errors: dict, day_errors: dict, day: tuple) -> dict:
+    """`errors` and the 24-hour rule's for `day` (author, date, minutes), read now when
+    the write will not be tried (other errors: all are reported at once) or would be
+    refused whatever is on file (more than a day's minutes at once). Otherwise the
+    write's own check decides (`_written`), and nothing is read before it."""
+    if day_errors or not (errors or day[2] > MINUTES_IN_A_DAY):
+        return errors
+    return errors | _day_total_errors(*day)
 
-    Call it inside the action's transaction, before its writes. Two tabs
-    submitting at once could each pass a check made without the lock; with it
-    the second waits and sees the first one's minutes. It covers what the rule
-    covers, one author's day: locking the author's row queued every write of the
-    author until the previous one committed, whatever its day (tcm.locks, the
-    two-key form: its own key space). Refused, the action still reports this
-    with all its other errors, and has written nothing.
+
+def _day_total_errors(actor: User, day: date, minutes: int) -> dict:
+    """More than 24 hours for the author that day, as far as a read can tell.
+
+    The database decides (contacts/migrations/0007: a trigger on every insert of
+    time, which serializes an author's writers): this read only reports the rule
+    together with the action's other errors, or says by how much a write it refused
+    went over. Nothing is written either way, so no lock is needed.
     """
-    lock_until_commit(actor.pk % 2**31, day.toordinal())
     already = selectors.minutes_logged(actor.pk, day)
     if already + minutes > MINUTES_IN_A_DAY:
         return {
@@ -309,13 +315,28 @@ def _create(actor: User, when, *batches: list) -> None:
 
 
 @contextmanager
-def _written():
-    """The writes of one action, in one transaction; a constraint of the database the
-    checks above did not foresee refuses the action, with nothing saved, not a 500."""
+def _written(*, day_total: tuple | None = None, one_write: bool = False):
+    """The writes of one action, all or nothing; refused by a rule of the database, the
+    action raises a ValidationError, with nothing saved, not a 500.
+
+    The writes run in a transaction, unless they are `one_write` that is all or
+    nothing by itself (tcm.history.insert_created: one statement on PostgreSQL, in
+    autocommit), which saves BEGIN and COMMIT, two round trips of every contact
+    logged; inside a caller's transaction even that gets a savepoint, so that a
+    refusal leaves that transaction usable for the read below. `day_total`, the
+    (author, day, minutes) of time written: the database's 24-hour rule names the
+    field and the minutes already on that day (`_day_total_errors`).
+    """
+    together = not one_write or connection.in_atomic_block
     try:
-        with transaction.atomic():
+        with transaction.atomic() if together else nullcontext():
             yield
     except IntegrityError as error:
+        if day_total is not None and DAY_TOTAL_RULE in str(error):
+            raise ValidationError(
+                _day_total_errors(*day_total)
+                or {"minutes": "That would exceed 24 hours in one day."}
+            ) from error
         raise ValidationError(
             "Nothing was saved: the record breaks a rule of the database."
         ) from error

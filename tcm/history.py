@@ -15,7 +15,7 @@ an ORM insert.
 from datetime import datetime
 from functools import cache
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, Q, Value, When
 
 # The columns simple-history fills besides the copied ones, in this order.
@@ -94,15 +94,19 @@ def insert_created(*batches: list, when: datetime, user, also: tuple | None = No
     may point at an earlier batch's only record, not inserted yet (a contact's time
     entries): that column is the other row's new id, read in the statement. `also`,
     a statement and its parameters the caller runs in the same transaction (the page
-    versions' bump), joins the statement, or runs last.
+    versions' bump), joins the statement, or runs last. Either way it is one write, all
+    or nothing: the caller needs no transaction around it.
     """
     if connection.vendor != "postgresql":
-        for batch in batches:
-            _insert_one_by_one(batch)
-            record_created(batch, when=when, user=user)
-        if also is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(*also)
+        # All or nothing, as the one statement is, and as a failure inside a caller's
+        # transaction breaks that transaction: no savepoint.
+        with transaction.atomic(savepoint=False):
+            for batch in batches:
+                _insert_one_by_one(batch)
+                record_created(batch, when=when, user=user)
+            if also is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute(*also)
         return
     pending = _pending_references(batches)
     values, shape = [], []

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
-from bench.generate import PERSONS_PER_CASE_MANAGER, generate
+from bench.generate import DAYS_OVER_24_HOURS, PERSONS_PER_CASE_MANAGER, generate
 from contacts.models import Contact, TimeEntry
 from people.models import Person
 from tcm.models import User
@@ -61,6 +61,16 @@ def test_foreign_keys_are_back_and_sequences_moved_past_the_keys(generated, case
         person=person, author=case_manager, service_date=TODAY, minutes=15, activity="other"
     )
     assert entry.pk > generated["contacts_timeentry"]
+
+
+def test_the_24_hour_rule_is_on_again_and_held_by_the_data(generated):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgenabled FROM pg_trigger WHERE tgname = 'contacts_timeentry_day_total'"
+        )
+        assert cursor.fetchone() == ("O",)  # fires on every insert again
+        cursor.execute(DAYS_OVER_24_HOURS)
+        assert cursor.fetchone() is None
 
 
 def test_refuses_a_database_that_has_persons(generated):
