@@ -351,17 +351,25 @@ class RowBuilder:
             )
 
     def _contacts(self, rng, person, manager, episodes):
+        """Most months a contact, most quarters a visit in the service setting, now and
+        then an attempt that did not reach anyone.
+
+        The month in progress gets only its elapsed days' share of them: the whole
+        month's contacts of a caseload, crowded into the days so far, put one case
+        manager over 24 hours on one day (the rule contacts/migrations/0007 enforces).
+        """
         month = self.window_start
         while month < self.today:
             last = min(month_end(month), self.today - timedelta(days=1))
-            if rng.random() < 0.88:
+            share = ((last - month).days + 1) / month_end(month).day
+            if rng.random() < 0.88 * share:
                 mode = rng.choice(("phone", "phone", "video", "face_to_face"))
                 self._contact(rng, person, manager, episodes, month, last, mode, "office")
-            if month.month % 3 == 1 and rng.random() < 0.85:
+            if month.month % 3 == 1 and rng.random() < 0.85 * share:
                 self._contact(
                     rng, person, manager, episodes, month, last, "face_to_face", "service_setting"
                 )
-            if rng.random() < 0.08:
+            if rng.random() < 0.08 * share:
                 self._contact(rng, person, manager, episodes, month, last, "phone", "", False)
             month = next_month(month)
 

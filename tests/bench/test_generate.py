@@ -73,6 +73,15 @@ def test_the_24_hour_rule_is_on_again_and_held_by_the_data(generated):
         assert cursor.fetchone() is None
 
 
+def test_the_month_in_progress_holds_only_its_days_share_of_contacts(db):
+    """A month's contacts of a whole caseload on its first day alone would put the case
+    manager over 24 hours, which the generator's final check refuses."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the bench generator streams with PostgreSQL COPY")
+    generate(60, today=date(2026, 12, 2))
+    assert Contact.objects.filter(contact_date=date(2026, 12, 1)).count() < 15
+
+
 def test_refuses_a_database_that_has_persons(generated):
     with pytest.raises(RuntimeError, match="empty database"):
         generate(1, today=TODAY)
