@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from contacts.models import TimeEntry
 from contacts.rules import CASE_NOT_OPEN, NOT_CERTIFIED, NOT_QUALIFIED, VOIDED
@@ -64,13 +63,7 @@ def test_gate_reasons_on_the_boundaries(setting, day, reasons):
 
 
 def test_voided_entry_is_never_billable(setting):
-    entry = TimeEntryFactory(
-        person=setting,
-        service_date=date(2024, 3, 1),
-        voided_at=timezone.now(),
-        voided_by=setting.case_manager,
-        void_reason="Wrong person",
-    )
+    entry = TimeEntryFactory(person=setting, service_date=date(2024, 3, 1), void=True)
     assert gated(entry).non_billable_reasons == [VOIDED]
     assert not TimeEntry.objects.with_billing_gate().billable().filter(pk=entry.pk).exists()
 

@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from contacts.models import TimeEntry
 from tests.factories import TimeEntryFactory
@@ -34,15 +33,7 @@ def test_a_statement_of_several_entries_is_refused_as_a_whole(case_manager, pers
 
 
 def test_only_the_authors_own_live_time_on_that_day_counts(case_manager, peer_case_manager, person):
-    TimeEntryFactory(
-        person=person,
-        author=case_manager,
-        service_date=DAY,
-        minutes=1440,
-        voided_at=timezone.now(),
-        voided_by=case_manager,
-        void_reason="Typo",
-    )
+    TimeEntryFactory(person=person, author=case_manager, service_date=DAY, minutes=1440, void=True)
     TimeEntryFactory(person=person, author=peer_case_manager, service_date=DAY, minutes=1440)
     TimeEntryFactory(
         person=person, author=case_manager, service_date=date(2024, 2, 28), minutes=1440

@@ -34,6 +34,14 @@ class TimeEntryFactory(factory.django.DjangoModelFactory):
     minutes = 30
     activity = "documentation"
 
+    class Params:
+        # TimeEntryFactory(void=True): voided by its author, as the services void.
+        void = factory.Trait(
+            voided_at=factory.LazyFunction(timezone.now),
+            voided_by=factory.SelfAttribute("author"),
+            void_reason="Typo",
+        )
+
 
 class AddendumFactory(factory.django.DjangoModelFactory):
     class Meta:
