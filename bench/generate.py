@@ -42,6 +42,7 @@ from django.utils import timezone
 
 from billing.models import Coverage, MeansTest
 from contacts.models import Contact, TimeEntry
+from contacts.services import DAY_TOTAL_RULE
 from people.models import CaseAssignment, CaseEpisode, LivingArrangement, Person, Representative
 from plans.models import DesiredOutcome, NeedsAssessment, Plan, Referral
 from tcm.dates import month_end, next_month
@@ -138,7 +139,6 @@ def _foreign_keys_checked_at_the_end():
                 cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
 
 
-DAY_TOTAL = "contacts_timeentry_day_total"  # contacts/migrations/0007
 DAYS_OVER_24_HOURS = """
     SELECT author_id, service_date FROM contacts_timeentry WHERE voided_at IS NULL
     GROUP BY author_id, service_date HAVING SUM(minutes) > 24 * 60 LIMIT 1
@@ -154,12 +154,12 @@ def _day_total_checked_at_the_end():
     as adding a foreign key back checks the keys.
     """
     with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE contacts_timeentry DISABLE TRIGGER {DAY_TOTAL}")
+        cursor.execute(f"ALTER TABLE contacts_timeentry DISABLE TRIGGER {DAY_TOTAL_RULE}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE contacts_timeentry ENABLE TRIGGER {DAY_TOTAL}")
+            cursor.execute(f"ALTER TABLE contacts_timeentry ENABLE TRIGGER {DAY_TOTAL_RULE}")
             cursor.execute(DAYS_OVER_24_HOURS)
             over = cursor.fetchone()
         if over is not None:

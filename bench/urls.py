@@ -7,8 +7,7 @@ from django.urls import include, path
 from django.utils import timezone
 
 from contacts.models import Contact, TimeEntry
-from tcm import versions
-from tcm.history import insert_created
+from contacts.services import insert_new
 
 
 def bare(request):
@@ -19,13 +18,13 @@ def bare(request):
 def contact_write_alone(request, person_pk):
     """What logging a contact cannot do without: its one statement, and nothing else.
 
-    The contact, its time entry, their history and the page versions, built by the
-    functions the contacts service uses (tcm.history.insert_created,
-    tcm.versions.bump_persons_statement) and committed on their own (autocommit), for
-    the posted day, with the database's own check of the 24-hour rule inside it
-    (contacts/migrations/0007). No form, no person read, no checks in Python, no
-    message: the contact POST's floor, as bench/floors.sql is each job's, so that the results say
-    how much of the POST's cost is the durable write itself and how much the rest.
+    The contact, its time entry, their history and the page versions, written by the
+    contacts service's own write (`contacts.services.insert_new`) and committed on
+    their own (autocommit), for the posted day, with the database's own check of the
+    24-hour rule inside it (contacts/migrations/0007). No form, no person read, no
+    checks in Python, no message: the contact POST's floor, as bench/floors.sql is each
+    job's, so that the results say how much of the POST's cost is the durable write
+    itself and how much the rest.
     """
     now = timezone.now()
     day = date.fromisoformat(request.POST["contact_date"])
@@ -48,8 +47,7 @@ def contact_write_alone(request, person_pk):
         activity=TimeEntry.Activity.DIRECT_CONTACT,
         contact=contact,
     )
-    bump = versions.bump_persons_statement([person_pk])
-    insert_created([contact], [entry], when=now, user=request.user, also=bump)
+    insert_new(request.user, now, [contact], [entry])
     return HttpResponse(status=201)
 
 

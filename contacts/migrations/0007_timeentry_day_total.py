@@ -1,19 +1,20 @@
 """No author may have more than 24 hours of time on one day: enforced by the database.
 
 The services checked it themselves, under an advisory lock on the author's day taken
-in their own transaction: BEGIN, the lock, the day's total and COMMIT were four round
-trips of every contact logged, around its one INSERT (bench/EXPLAIN.md, "the day's
-total in the write"). A trigger checks it inside that INSERT, whoever writes (a page,
-the API, the admin, a shell), so a write of time can be one statement in autocommit.
+in their own transaction: BEGIN, the lock, the day's total and COMMIT were four
+round trips of every contact logged, around its one INSERT (bench/EXPLAIN.md,
+"Contact POST: its write alone, and the 24-hour rule in the database"). A trigger checks it inside that INSERT, whoever writes
+(a page, the API, the admin, a shell), so a write of time can be one statement in
+autocommit.
 
-PostgreSQL: after each statement that inserts time, lock each author it wrote for (in
-author order: two such statements cannot deadlock), then sum their days. The sum is
-a statement of its own in a PL/pgSQL function, so it reads a snapshot taken after
-the lock was granted: a writer that waited sees the minutes of the one it waited for.
-Locked by author, not by author and day: a bulk insert (the demo data) would need a
-lock per day and could fill the lock table, and a contact's writes queue on its
-person's and caseload's page versions anyway (tcm.versions). SQLite: after each row, whose writers
-are serialized already (IMMEDIATE transactions, tcm/settings.py).
+PostgreSQL: after each statement that inserts time, lock each author it wrote for
+(in author order: two such statements cannot deadlock), then sum their days. The sum
+is a statement of its own in a PL/pgSQL function, so it reads a snapshot taken after
+the lock was granted: a writer that waited sees the minutes of the one it waited
+for. Locked by author, not by author and day: a bulk insert (the demo data) would
+need a lock per day and could fill the lock table, and a contact's writes queue on
+its person's and caseload's page versions anyway (tcm.versions). SQLite: after each
+row, whose writers are serialized already (IMMEDIATE transactions, tcm/settings.py).
 """
 
 from django.db import migrations
