@@ -18,6 +18,8 @@ from functools import cache
 from django.db import connection, transaction
 from django.db.models import Case, Q, Value, When
 
+from tcm.prepared import prepared_cursor
+
 # The columns simple-history fills besides the copied ones, in this order.
 STAMP_COLUMNS = ["history_date", "history_type", "history_change_reason", "history_user_id"]
 
@@ -90,12 +92,12 @@ def insert_created(*batches: list, when: datetime, user, also: tuple | None = No
     What `bulk_create` then `record_created` write, batch after batch, for the busiest
     write (logging a contact): on PostgreSQL one statement for all of it, the history
     copied from the inserted rows, built once per shape and not compiled by the ORM
-    (bench/EXPLAIN.md, "Contact POST"); elsewhere one batch after the other. A record
-    may point at an earlier batch's only record, not inserted yet (a contact's time
-    entries): that column is the other row's new id, read in the statement. `also`,
-    a statement and its parameters the caller runs in the same transaction (the page
-    versions' bump), joins the statement, or runs last. Either way it is one write, all
-    or nothing: the caller needs no transaction around it.
+    (bench/EXPLAIN.md, "Contact POST") and prepared (tcm.prepared); elsewhere one batch
+    after the other. A record may point at an earlier batch's only record, not inserted
+    yet (a contact's time entries): that column is the other row's new id, read in the
+    statement. `also`, a statement and its parameters the caller runs in the same
+    transaction (the page versions' bump), joins the statement, or runs last. Either way
+    it is one write, all or nothing: the caller needs no transaction around it.
     """
     if connection.vendor != "postgresql":
         # All or nothing, as the one statement is, and as a failure inside a caller's
@@ -115,7 +117,7 @@ def insert_created(*batches: list, when: datetime, user, also: tuple | None = No
         values += _values(batch, mine) + _stamps(when, "+", None, user)
         shape.append((type(batch[0]), len(batch), tuple(sorted(mine.items()))))
     also_sql, also_params = also or ("", [])
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_insert_together_sql(tuple(shape), also_sql), values + list(also_params))
         ids = [pk for _, pk in cursor.fetchall()]
     for record, pk in zip((record for batch in batches for record in batch), ids, strict=True):

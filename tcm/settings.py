@@ -116,7 +116,13 @@ else:
     # JIT compilation pays off for hours-long analytics, not for our statements of
     # under a second: on the compliance sweep it spent 250 ms compiling a 450 ms query
     # (bench/EXPLAIN.md). DATABASE_JIT=on gives it back.
-    DATABASES["default"]["OPTIONS"] = {"options": f"-c jit={env_str('DATABASE_JIT', 'off')}"}
+    DATABASES["default"]["OPTIONS"] = {
+        "options": f"-c jit={env_str('DATABASE_JIT', 'off')}",
+        # Prepared statements on for the one cursor that asks for them (tcm.prepared);
+        # Django's own cursors bind on the client and never prepare. PgBouncer in
+        # transaction mode needs max_prepared_statements (1.21+).
+        "prepare_threshold": 5,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and sessions ---------------------------------------------------

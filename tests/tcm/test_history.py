@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -83,7 +83,7 @@ def test_a_later_batch_names_the_record_inserted_before_it_in_the_same_statement
     when = timezone.now()
 
     statements = 1 if connection.vendor == "postgresql" else 5
-    with django_assert_num_queries(statements):
+    with django_assert_num_queries(statements) as log:
         insert_created(
             [contact],
             entries,
@@ -91,6 +91,8 @@ def test_a_later_batch_names_the_record_inserted_before_it_in_the_same_statement
             user=case_manager,
             also=versions.bump_persons_statement([person.pk]),
         )
+
+    assert "contacts_contact" in log.captured_queries[0]["sql"]  # the log shows it, prepared
 
     named = TimeEntry.objects.filter(contact=contact).order_by("pk")
     assert [entry.pk for entry in named] == [entries[0].pk, entries[1].pk]
@@ -107,6 +109,54 @@ def test_a_later_batch_names_the_record_inserted_before_it_in_the_same_statement
         (entry_created,) = TimeEntry.history.filter(id=entry.pk)
         assert (entry_created.history_type, entry_created.contact_id) == ("+", entry.contact_id)
     assert versions.current(versions.person_scope(person.pk)) == (before[0] + 1,)
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's prepared statements"
+)
+
+
+def _insert_time(person, author, minutes):
+    entry = TimeEntryFactory.build(person=person, author=author, minutes=minutes)
+    insert_created([entry], when=timezone.now(), user=author)
+    return entry
+
+
+def _prepared_inserts() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["WITH new_0 AS (INSERT INTO%"],
+        )
+        return cursor.fetchone()[0]
+
+
+@on_postgresql
+def test_the_same_write_is_planned_once_per_connection(case_manager):
+    """The busiest write is prepared (tcm.prepared): the same shape twice is one
+    prepared statement, which the second write reuses."""
+    person = PersonFactory(case_manager=case_manager)
+    _insert_time(person, case_manager, 10)
+    _insert_time(person, case_manager, 20)
+
+    assert _prepared_inserts() == 1
+    assert sorted(TimeEntry.objects.values_list("minutes", flat=True)) == [10, 20]
+
+
+@on_postgresql
+def test_a_refused_prepared_write_leaves_the_connection_writing(case_manager):
+    """The database refuses a write (its 24-hour rule) after the statement was prepared,
+    and again on the statement's first run: the connection goes on writing with it."""
+    person = PersonFactory(case_manager=case_manager)
+    _insert_time(person, case_manager, 1400)
+    for _ in range(2):
+        with pytest.raises(IntegrityError, match="day_total"), transaction.atomic():
+            _insert_time(person, case_manager, 41)
+
+    entry = _insert_time(person, case_manager, 40)
+
+    assert TimeEntry.objects.get(pk=entry.pk).minutes == 40
+    assert sorted(TimeEntry.objects.values_list("minutes", flat=True)) == [40, 1400]
 
 
 def test_one_statement_copies_new_rows_as_created_and_the_others_as_changed(
