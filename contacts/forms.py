@@ -4,43 +4,57 @@ The field names are the services' argument names, so a service's
 ValidationError lands next to the field it names (`add_service_errors`).
 """
 
+import copy
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.choices import BaseChoiceIterator
 
 from contacts.models import Contact, TimeEntry
 from plans.models import DesiredOutcome
 
 
-class FixedChoices(BaseChoiceIterator):
-    """Choices that never change, one tuple shared by every instance of a form.
+class SharedFields(dict):
+    """A form's declared fields, which its instances share, but for those named `own`.
 
-    A form deep-copies its fields for each instance, and a choice field's list of
-    choices with them (normalized once more for its widget): a third of the contact
-    form's CPU on every POST (bench/EXPLAIN.md, "session 6"). Nothing changes a
-    field's choices in place (a form that needs others assigns new ones, as
-    ContactForm does for the outcomes), so the copies can share them.
+    A form deep-copies its declared fields for every instance, so that an instance
+    may change its own (their choices, their widgets' attributes) without touching
+    the others'. The contact and time forms change none but the outcomes' choices
+    (the person's plan), and validating or rendering a field only reads it; the
+    copies, choices and widgets included, were most of the contact form's CPU on
+    every contact logged (bench/EXPLAIN.md, sessions 6 and 10).
     """
 
-    def __init__(self, choices):
-        self.choices = tuple(choices)
-
-    def __iter__(self):
-        return iter(self.choices)
-
-    def __copy__(self):
-        return self
+    def __init__(self, fields, own):
+        super().__init__(fields)
+        self.own = frozenset(own)
 
     def __deepcopy__(self, memo):
-        return self
+        return {
+            name: copy.deepcopy(field, memo) if name in self.own else field
+            for name, field in self.items()
+        }
+
+
+def sharing_fields(*own: str):
+    """Class decorator: the form's instances share its fields, but for `own`, which
+    each instance may change (`SharedFields`)."""
+
+    def decorate(form_class):
+        form_class.base_fields = SharedFields(form_class.base_fields, own)
+        return form_class
+
+    return decorate
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The first field of a form: where the cursor is when the page opens.
+FIRST_DATE = forms.DateInput(attrs={"type": "date", "autofocus": True}, format="%Y-%m-%d")
 MINUTES = {"min_value": 1, "max_value": 24 * 60}
 
 
+@sharing_fields("outcome_ids")
 class ContactForm(forms.Form):
-    contact_date = forms.DateField(label="Date", widget=DATE)
+    contact_date = forms.DateField(label="Date", widget=FIRST_DATE)
     minutes = forms.IntegerField(**MINUTES, help_text="Minutes of the contact itself.")
     travel_minutes = forms.IntegerField(
         min_value=0,
@@ -49,22 +63,22 @@ class ContactForm(forms.Form):
         initial=0,
         help_text="Travel to and from the contact; recorded as its own time entry.",
     )
-    mode = forms.ChoiceField(choices=FixedChoices(Contact.Mode.choices), widget=forms.RadioSelect)
+    mode = forms.ChoiceField(choices=Contact.Mode.choices, widget=forms.RadioSelect)
     with_whom = forms.MultipleChoiceField(
-        choices=FixedChoices(
+        choices=[
             (name, Contact._meta.get_field(f).verbose_name.capitalize())
             for name, f in Contact.WITH_WHOM_FIELDS.items()
-        ),
+        ],
         widget=forms.CheckboxSelectMultiple,
     )
     location = forms.ChoiceField(
-        choices=FixedChoices([("", "Not applicable"), *Contact.Location.choices]),
+        choices=[("", "Not applicable"), *Contact.Location.choices],
         required=False,
         help_text="Required for a face-to-face contact.",
     )
     successful = forms.TypedChoiceField(
         label="Outcome of the attempt",
-        choices=FixedChoices([("true", "Successful"), ("false", "Attempted, not reached")]),
+        choices=[("true", "Successful"), ("false", "Attempted, not reached")],
         coerce=lambda value: value == "true",
         initial="true",
         widget=forms.RadioSelect,
@@ -89,7 +103,6 @@ class ContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         # A callable is read only when needed: to show the form, or to check posted outcomes.
         self.fields["outcome_ids"].choices = lambda: _active_outcomes(person)
-        self.fields["contact_date"].widget.attrs["autofocus"] = True
 
     def clean_travel_minutes(self):
         return self.cleaned_data["travel_minutes"] or 0
@@ -100,18 +113,15 @@ def _active_outcomes(person) -> list[tuple[int, str]]:
     return [(o.pk, o.description) for o in outcomes.order_by("position", "pk")]
 
 
+@sharing_fields()
 class TimeEntryForm(forms.Form):
-    service_date = forms.DateField(label="Date", widget=DATE)
+    service_date = forms.DateField(label="Date", widget=FIRST_DATE)
     minutes = forms.IntegerField(**MINUTES)
     activity = forms.ChoiceField(
-        choices=FixedChoices(c for c in TimeEntry.Activity.choices if c[0] != "direct_contact"),
+        choices=[c for c in TimeEntry.Activity.choices if c[0] != "direct_contact"],
         help_text="Direct contact time comes with the contact you log.",
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["service_date"].widget.attrs["autofocus"] = True
 
 
 class AddendumForm(forms.Form):
