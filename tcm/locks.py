@@ -8,14 +8,10 @@ rollback. SQLite needs none: its write transactions are IMMEDIATE
 from django.db import connection
 
 
-def lock_until_commit(*keys: int) -> None:
-    """Wait for, then hold until the transaction ends, the advisory lock named by `keys`.
-
-    One bigint key, or two int keys (PostgreSQL's second key space), as
-    `pg_advisory_xact_lock` takes them.
-    """
+def lock_until_commit(key: int) -> None:
+    """Wait for, then hold until the transaction ends, the advisory lock named by `key`
+    (a bigint, as `pg_advisory_xact_lock` takes it)."""
     if connection.vendor != "postgresql":
         return
-    placeholders = ", ".join(["%s"] * len(keys))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT pg_advisory_xact_lock({placeholders})", list(keys))  # nosec B608
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
