@@ -48,7 +48,7 @@ def sharing_fields(*own: str):
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # The first field of a form: where the cursor is when the page opens.
-FIRST_DATE = forms.DateInput(attrs={"type": "date", "autofocus": True}, format="%Y-%m-%d")
+FIRST_DATE = forms.DateInput(attrs={**DATE.attrs, "autofocus": True}, format=DATE.format)
 MINUTES = {"min_value": 1, "max_value": 24 * 60}
 
 
