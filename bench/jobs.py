@@ -10,7 +10,9 @@ job. Jobs whose code has not landed yet are reported as not available.
 
 The floors (bench/floors.sql) are the core SQL of each job as one statement,
 timed on the same data, so "job / floor" says how much the Python around the
-SQL costs.
+SQL costs. A job's floor reads and decides, and writes nothing, as an unchanged
+rerun writes nothing; its first run's floor also writes the rows a first run
+writes, into empty copies of their tables (`time_floor`).
 """
 
 import json
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,12 +30,14 @@ if __name__ == "__main__":
 
     django.setup()
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tcm.dates import previous_month
 
 FLOORS = Path(__file__).resolve().parent / "floors.sql"
+# Where a writing floor's empty copies of the tables live, for its transaction only.
+COPIES = "bench_floor"
 
 
 def _evaluate_compliance(today):
@@ -66,16 +71,24 @@ def floor_parameters(today) -> dict:
     return {"as_of": today, "month": last_month}
 
 
-def floors() -> dict[str, str]:
-    """The statements of bench/floors.sql by name (each starts with `-- name: NAME`)."""
-    statements, name = {}, None
+class Floor(NamedTuple):
+    sql: str
+    writes: tuple[str, ...] = ()  # the tables it inserts into, empty copies of them
+
+
+def floors() -> dict[str, Floor]:
+    """The statements of bench/floors.sql by name (each starts with `-- name: NAME`, and
+    a writing one says `-- writes: TABLE ...` under it)."""
+    statements, writes, name = {}, {}, None
     for line in FLOORS.read_text().splitlines():
         if line.startswith("-- name:"):
             name = line.split(":", 1)[1].strip()
-            statements[name] = ""
+            statements[name], writes[name] = "", ()
+        elif line.startswith("-- writes:") and name:
+            writes[name] = tuple(line.split(":", 1)[1].split())
         elif name:
             statements[name] += line + "\n"
-    return {name: sql.strip().rstrip(";") for name, sql in statements.items()}
+    return {name: Floor(sql.strip().rstrip(";"), writes[name]) for name, sql in statements.items()}
 
 
 def measure(name: str) -> dict:
@@ -91,23 +104,52 @@ def measure(name: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def time_floor(name: str, sql: str, today) -> dict:
+def time_floor(name: str, floor: Floor, today) -> dict:
     """Run a floor statement three times (the later ones with a warm cache) and keep the
-    fastest, with each kept.
+    fastest, with each kept; each run rolled back, so a writing floor leaves nothing.
 
     In the connection's default settings, not the job's: the evaluation sorts in 64 MB
     of work_mem (compliance.services), and its floor, asked the same way at 100,000
     persons, hashed in memory but ran 0.5 s slower than spilling 32 batches to disk
     under the default (bench/EXPLAIN.md); the faster is the floor."""
     timings = []
-    with connection.cursor() as cursor:
-        for _ in range(3):
+    for _ in range(3):
+        with transaction.atomic(), connection.cursor() as cursor:
+            if floor.writes:
+                _into_empty_copies(cursor, floor.writes)
             started = time.perf_counter()
-            cursor.execute(sql, floor_parameters(today))
+            cursor.execute(floor.sql, floor_parameters(today))
             rows = cursor.fetchall()
             timings.append(round(time.perf_counter() - started, 3))
+            transaction.set_rollback(True)
     result = rows[0][0] if rows else None
     return {"floor": name, "seconds": min(timings), "each": timings, "result": result}
+
+
+def _into_empty_copies(cursor, tables) -> None:
+    """Send this transaction's writes to `tables` into empty copies of them.
+
+    A first run inserts into tables with nothing of its month in them, so the floor's
+    inserts pay what the job's do: the copies have the same columns, defaults, checks,
+    indexes and foreign keys (LIKE ... INCLUDING ALL, then each foreign key re-created,
+    referring to the copies where the referenced table is copied too), and the foreign
+    keys are checked when the statement ends instead of at COMMIT, which a rolled-back
+    floor never reaches. Copies, not the tables themselves: after the job's own run the
+    month's bills and findings are on file, and the unique keys would refuse them again.
+    """
+    cursor.execute(f"CREATE SCHEMA {COPIES}")
+    for table in tables:
+        cursor.execute(f"CREATE TABLE {COPIES}.{table} (LIKE public.{table} INCLUDING ALL)")
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+        "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
+        [list(tables)],
+    )
+    foreign_keys = cursor.fetchall()
+    cursor.execute(f"SET LOCAL search_path = {COPIES}, public")
+    for table, name, definition in foreign_keys:
+        cursor.execute(f"ALTER TABLE {COPIES}.{table} ADD CONSTRAINT {name} {definition}")
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class QueryCounter:

@@ -110,8 +110,8 @@ def main():
         # the evaluation's floor took 2.8, 3.2 and 3.6 s in three runs of one evening.
         with connection.cursor() as cursor:
             cursor.execute("CHECKPOINT")
-        for name, sql in jobs.floors().items():
-            results["floors"].append(jobs.time_floor(name, sql, today))
+        for name, floor in jobs.floors().items():
+            results["floors"].append(jobs.time_floor(name, floor, today))
             _write(results)
     if "load" in STEPS:
         # What autovacuum does after a nightly job (it is off on the bench machine): fresh

@@ -1,13 +1,16 @@
-"""The SQL floors ask the jobs' question: on generated data they count what the jobs produce."""
+"""The SQL floors ask the jobs' question: on generated data they count what the jobs produce,
+and a first run's floor writes what a first run writes, leaving nothing behind."""
 
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 
 from bench import jobs
 from bench.generate import generate
-from billing.models import Bill
+from bench.report import FIRST_RUN_FLOOR
+from billing.models import Bill, BillLine, BillLineEntry
 from compliance.models import Finding
 
 TODAY = date(2026, 11, 15)
@@ -21,8 +24,12 @@ def generated(db):
     generate(60, today=TODAY)
 
 
-def test_floors_file_has_one_statement_per_job():
-    assert set(jobs.floors()) == set(jobs.JOBS)
+def test_floors_file_has_a_reading_and_a_first_run_statement_per_job():
+    floors = jobs.floors()
+    first_runs = {FIRST_RUN_FLOOR.format(job=job) for job in jobs.JOBS}
+    assert set(floors) == set(jobs.JOBS) | first_runs
+    assert all(floors[name].writes for name in first_runs)
+    assert not any(floors[name].writes for name in jobs.JOBS)
 
 
 def test_compliance_floor_counts_the_findings_of_its_rules(generated):
@@ -40,8 +47,59 @@ def test_billing_floor_counts_the_bills(generated):
     assert floor["result"] == Bill.objects.filter(withdrawn=False).count() > 0
 
 
+def _first_run_floor(job):
+    """The whole answer of a first run's floor, its writes rolled back."""
+    floor = jobs.floors()[FIRST_RUN_FLOOR.format(job=job)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        jobs._into_empty_copies(cursor, floor.writes)
+        cursor.execute(floor.sql, jobs.floor_parameters(TODAY))
+        answer = cursor.fetchone()
+        transaction.set_rollback(True)
+    return answer
+
+
+def _leaves_no_copies():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [jobs.COPIES])
+        return cursor.fetchone() is None
+
+
+def test_compliance_first_run_floor_writes_the_findings_of_its_rules(generated):
+    (written,) = _first_run_floor("evaluate_compliance")
+    assert not Finding.objects.exists()
+    run, _count = jobs.JOBS["evaluate_compliance"](TODAY)
+    run()
+    assert written == Finding.objects.filter(rule__in=[*FLOOR_RULES, "annual_reassessment"]).count()
+    assert written > 0
+    assert _leaves_no_copies()
+
+
+def test_billing_first_run_floor_writes_the_bills_lines_and_links(generated):
+    bills, amount_due, lines, links = _first_run_floor("generate_bills")
+    assert not Bill.objects.exists()
+    run, _count = jobs.JOBS["generate_bills"](TODAY)
+    run()
+    assert (bills, amount_due, lines, links) == (
+        Bill.objects.count(),
+        Bill.objects.aggregate(due=Sum("amount_due"))["due"],
+        BillLine.objects.count(),
+        BillLineEntry.objects.count(),
+    )
+    assert bills > 0
+    assert _leaves_no_copies()
+
+
+def test_a_writing_floor_is_held_to_the_foreign_keys(generated):
+    line = jobs.Floor(
+        "INSERT INTO billing_billline_time_entries (billline_id, timeentry_id) VALUES (-1, -1)",
+        writes=("billing_billline_time_entries",),
+    )
+    with pytest.raises(IntegrityError):
+        jobs.time_floor("a line that is not there", line, TODAY)
+
+
 def test_a_floor_keeps_the_fastest_of_three_runs(generated):
-    floor = jobs.time_floor("generate_bills", "SELECT 1", TODAY)
+    floor = jobs.time_floor("generate_bills", jobs.Floor("SELECT 1"), TODAY)
     assert len(floor["each"]) == 3
     assert floor["seconds"] == min(floor["each"])
     assert floor["result"] == 1
