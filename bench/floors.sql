@@ -54,75 +54,6 @@ in_scope AS (
      AND (e.closed_on IS NULL OR e.closed_on >= periods.last_day)
 ),
 periodic_unmet AS (
-    SELECT s.person_id, s.rule, s.first_day
-    FROM in_scope s
-    WHERE NOT EXISTS (
-        SELECT 1 FROM contacts_contact c
-        WHERE c.person_id = s.person_id
-          AND c.contact_date BETWEEN s.first_day AND s.last_day
-          AND c.signed_at IS NOT NULL AND c.voided_at IS NULL AND c.successful
-          AND CASE s.rule
-              WHEN 'monthly_contact' THEN c.mode IN ('face_to_face', 'phone', 'video')
-                   AND (c.with_person OR c.with_legal_representative)
-              ELSE c.mode = 'face_to_face' AND c.with_person AND c.location = 'service_setting'
-          END
-    )
-),
-open_today AS (
-    SELECT person_id, opened_on FROM people_caseepisode
-    WHERE opened_on <= %(as_of)s AND (closed_on IS NULL OR closed_on >= %(as_of)s)
-),
-plan_overdue AS (
-    SELECT p.person_id FROM plans_plan p JOIN open_today o USING (person_id)
-    WHERE p.status = 'active' AND p.meeting_date < %(as_of)s::date - interval '1 year'
-),
-reassessment_overdue AS (
-    SELECT o.person_id FROM open_today o
-    WHERE coalesce(
-        (SELECT max(a.assessed_on) FROM plans_needsassessment a
-         WHERE a.person_id = o.person_id AND a.assessed_on >= o.opened_on),
-        o.opened_on
-    ) < %(as_of)s::date - interval '1 year'
-)
-SELECT (SELECT count(*) FROM periodic_unmet)
-     + (SELECT count(*) FROM plan_overdue)
-     + (SELECT count(*) FROM reassessment_overdue);
-
--- name: evaluate_compliance (first run)
--- writes: compliance_finding
--- The statement above, each finding it counts written as the run opens it: its
--- period, due date and evidence (the contacts recorded in the period, the plan,
--- the last reassessment), in the order of the findings' unique key.
-WITH months AS (
-    SELECT m::date AS first_day, (m + interval '1 month - 1 day')::date AS last_day
-    FROM generate_series(
-        date_trunc('month', %(as_of)s::date) - interval '12 months',
-        date_trunc('month', %(as_of)s::date) - interval '1 month',
-        interval '1 month'
-    ) AS m
-),
-quarters AS (
-    SELECT q::date AS first_day, (q + interval '3 months - 1 day')::date AS last_day
-    FROM generate_series(
-        date_trunc('quarter', %(as_of)s::date - interval '12 months'),
-        date_trunc('quarter', %(as_of)s::date) - interval '3 months',
-        interval '3 months'
-    ) AS q
-    WHERE q >= date_trunc('month', %(as_of)s::date) - interval '12 months'
-),
-periods AS (
-    SELECT 'monthly_contact' AS rule, first_day, last_day FROM months
-    UNION ALL
-    SELECT 'quarterly_face_to_face', first_day, last_day FROM quarters
-),
-in_scope AS (
-    SELECT e.person_id, periods.*
-    FROM people_caseepisode e
-    JOIN periods
-      ON e.opened_on <= periods.first_day
-     AND (e.closed_on IS NULL OR e.closed_on >= periods.last_day)
-),
-periodic_unmet AS (
     SELECT s.person_id, s.rule, s.first_day, s.last_day
     FROM in_scope s
     WHERE NOT EXISTS (
@@ -155,7 +86,18 @@ reassessment_overdue AS (
         FROM open_today o
     ) assessed
     WHERE coalesce(last_assessed_on, opened_on) < %(as_of)s::date - interval '1 year'
-),
+)
+SELECT (SELECT count(*) FROM periodic_unmet)
+     + (SELECT count(*) FROM plan_overdue)
+     + (SELECT count(*) FROM reassessment_overdue);
+
+-- name: evaluate_compliance (first run)
+-- writes: compliance_finding
+-- extends: evaluate_compliance
+-- The statement above, its CTEs and then these: each finding it counts written
+-- as the run opens it, with its period, due date and evidence (the contacts
+-- recorded in the period, the plan, the last reassessment), in the order of the
+-- findings' unique key.
 dues AS (
     SELECT s.person_id, s.rule, s.first_day AS period_start, s.last_day AS period_end,
            s.last_day AS due_date,

@@ -77,18 +77,28 @@ class Floor(NamedTuple):
 
 
 def floors() -> dict[str, Floor]:
-    """The statements of bench/floors.sql by name (each starts with `-- name: NAME`, and
-    a writing one says `-- writes: TABLE ...` under it)."""
-    statements, writes, name = {}, {}, None
+    """The statements of bench/floors.sql by name.
+
+    Each starts with `-- name: NAME`; a writing one says `-- writes: TABLE ...` under
+    it, and one that `-- extends: OTHER` is OTHER's CTEs followed by its own (OTHER's
+    answer, its last line-leading SELECT, left out)."""
+    texts, writes, extends, name = {}, {}, {}, None
     for line in FLOORS.read_text().splitlines():
-        if line.startswith("-- name:"):
-            name = line.split(":", 1)[1].strip()
-            statements[name], writes[name] = "", ()
-        elif line.startswith("-- writes:") and name:
-            writes[name] = tuple(line.split(":", 1)[1].split())
+        key, _, value = line.partition(":")
+        if key == "-- name":
+            name = value.strip()
+            texts[name], writes[name] = "", ()
+        elif key == "-- writes" and name:
+            writes[name] = tuple(value.split())
+        elif key == "-- extends" and name:
+            extends[name] = value.strip()
         elif name:
-            statements[name] += line + "\n"
-    return {name: Floor(sql.strip().rstrip(";"), writes[name]) for name, sql in statements.items()}
+            texts[name] += line + "\n"
+    statements = {name: text.strip().rstrip(";") for name, text in texts.items()}
+    for name, base in extends.items():
+        ctes = statements[base].rpartition("\nSELECT ")[0]
+        statements[name] = f"{ctes},\n{statements[name]}"
+    return {name: Floor(sql, writes[name]) for name, sql in statements.items()}
 
 
 def measure(name: str) -> dict:
