@@ -48,6 +48,13 @@ def test_a_first_run_is_held_to_its_writing_floor_and_shown_against_the_reading_
     assert "| evaluate_compliance | rerun | 1.0 | 16 | 0.5 | 2.0 | 2.0 | 1500 | 10.0 |" in text
 
 
+def test_a_first_run_on_a_reused_database_is_held_to_the_reading_floor():
+    reused = {**RESULTS, "generate": {"persons": 1000, "reused": True}}
+    assert "| evaluate_compliance | first | 2.0 | 16 | 0.5 | 4.0 | 4.0 | 1500 | 10.0 |" in report(
+        reused
+    )
+
+
 def test_results_from_before_the_writing_floors_hold_a_first_run_to_the_reading_one():
     before = {**RESULTS, "floors": RESULTS["floors"][:1]}
     assert "| evaluate_compliance | first | 2.0 | 16 | 0.5 | 4.0 | 4.0 | 1500 | 10.0 |" in report(
