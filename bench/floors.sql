@@ -136,8 +136,8 @@ SELECT count(*) FROM findings;
 -- eight-minute rule, the T1017 rate of the day, the payer of the day; then one
 -- bill per person and payer with its units and charge, and its amount due
 -- under the Standard Means Test cap (what the job decides for every bill).
-WITH billable_days AS (
-    SELECT t.person_id, t.service_date, sum(t.minutes) AS minutes
+WITH billable_entries AS (
+    SELECT t.id, t.person_id, t.service_date, t.minutes, p.regional_program_id
     FROM contacts_timeentry t
     JOIN people_person p ON p.id = t.person_id
     WHERE t.service_date BETWEEN %(month)s AND (%(month)s::date + interval '1 month - 1 day')
@@ -156,7 +156,11 @@ WITH billable_days AS (
           SELECT 1 FROM people_caseepisode e
           WHERE e.person_id = t.person_id AND e.opened_on <= t.service_date
             AND (e.closed_on IS NULL OR e.closed_on >= t.service_date))
-    GROUP BY t.person_id, t.service_date
+),
+billable_days AS (
+    SELECT person_id, regional_program_id, service_date, sum(minutes) AS minutes
+    FROM billable_entries
+    GROUP BY person_id, regional_program_id, service_date
 ),
 priced AS (
     SELECT d.person_id,
@@ -209,39 +213,15 @@ FROM capped;
 
 -- name: generate_bills (first run)
 -- writes: billing_billingrun billing_bill billing_billline billing_billline_time_entries
--- The statement above, writing what it decides: a run per program, its bills with
+-- extends: generate_bills
+-- The statement above, its entries and days and then these (its other CTEs go
+-- unused, so unplanned), writing what it decides: a run per program, its bills with
 -- their coverage or means test, a line per person and day, a link per entry
 -- billed. Ids are drawn in the statement, so the lines and links join the rows
 -- they belong to and not the inserts' RETURNING, of which PostgreSQL knows
 -- nothing (joined, it planned nested loops over 90,000 lines); rows go in the
 -- order of their keys, as the job's do (6.2 s in hash order at 100,000 persons,
 -- 5.1-5.3 s in key order).
-WITH billed_entries AS MATERIALIZED (
-    SELECT t.id, t.person_id, t.service_date, t.minutes, p.regional_program_id
-    FROM contacts_timeentry t
-    JOIN people_person p ON p.id = t.person_id
-    WHERE t.service_date BETWEEN %(month)s AND (%(month)s::date + interval '1 month - 1 day')
-      AND t.voided_at IS NULL
-      AND EXISTS (
-          SELECT 1 FROM tcm_staffqualification q
-          WHERE q.staff_id = t.author_id AND q.effective_from <= t.service_date
-            AND (q.effective_to IS NULL OR q.effective_to >= t.service_date)
-            AND q.qualified_from <= t.service_date)
-      AND EXISTS (
-          SELECT 1 FROM tcm_certification c
-          WHERE c.regional_program_id = p.regional_program_id
-            AND c.certified_from <= t.service_date
-            AND (c.certified_until IS NULL OR c.certified_until >= t.service_date))
-      AND EXISTS (
-          SELECT 1 FROM people_caseepisode e
-          WHERE e.person_id = t.person_id AND e.opened_on <= t.service_date
-            AND (e.closed_on IS NULL OR e.closed_on >= t.service_date))
-),
-billable_days AS (
-    SELECT person_id, regional_program_id, service_date, sum(minutes) AS minutes
-    FROM billed_entries
-    GROUP BY person_id, regional_program_id, service_date
-),
 covered AS MATERIALIZED (
     SELECT d.*,
            d.minutes / 15 + CASE WHEN mod(d.minutes, 15) >= 8 THEN 1 ELSE 0 END AS units,
@@ -261,7 +241,7 @@ covered AS MATERIALIZED (
             ORDER BY v.effective_from DESC LIMIT 1) AS medicaid_id
     FROM billable_days d
 ),
-priced AS (
+day_payers AS (
     SELECT person_id, regional_program_id, service_date, minutes, units, rate,
            coalesce(private_id, medicaid_id) AS coverage_id,
            CASE WHEN private_id IS NOT NULL THEN 'private_insurance'
@@ -272,7 +252,7 @@ priced AS (
 bill_totals AS (
     SELECT person_id, regional_program_id, payer_type, min(coverage_id) AS coverage_id,
            sum(minutes) AS minutes, sum(units) AS units, sum(units * rate) AS charge
-    FROM priced
+    FROM day_payers
     GROUP BY person_id, regional_program_id, payer_type
 ),
 bill_rows AS MATERIALIZED (
@@ -295,7 +275,7 @@ bill_rows AS MATERIALIZED (
 line_rows AS MATERIALIZED (
     SELECT nextval(pg_get_serial_sequence('billing_billline', 'id')) AS id,
            b.id AS bill_id, d.person_id, d.service_date, d.minutes, d.units, d.rate
-    FROM priced d JOIN bill_rows b USING (person_id, payer_type)
+    FROM day_payers d JOIN bill_rows b USING (person_id, payer_type)
     ORDER BY b.id, d.service_date
 ),
 runs AS (
@@ -304,7 +284,7 @@ runs AS (
     SELECT id, %(month)s, 'regular', 'draft', 100, 0, 0, now() FROM tcm_regionalprogram
     RETURNING id, regional_program_id
 ),
-bills AS (
+new_bills AS (
     INSERT INTO billing_bill
         (id, run_id, person_id, month, payer_type, coverage_id, means_test_id, minutes, units,
          charge, amount_due, monthly_ability_to_pay, natural_home, cap, already_due,
@@ -323,7 +303,7 @@ bills AS (
     ORDER BY b.id
     RETURNING amount_due
 ),
-lines AS (
+new_lines AS (
     INSERT INTO billing_billline
         (id, bill_id, service_date, minutes, previously_billed_minutes, units, rule, rate, charge)
     SELECT id, bill_id, service_date, minutes, 0, units, 'eight_minute', rate, units * rate
@@ -331,12 +311,12 @@ lines AS (
     ORDER BY id
     RETURNING 1
 ),
-links AS (
+new_links AS (
     INSERT INTO billing_billline_time_entries (billline_id, timeentry_id)
     SELECT l.id, e.id
-    FROM billed_entries e JOIN line_rows l USING (person_id, service_date)
+    FROM billable_entries e JOIN line_rows l USING (person_id, service_date)
     ORDER BY l.id, e.id
     RETURNING 1
 )
-SELECT (SELECT count(*) FROM bills), (SELECT sum(amount_due) FROM bills),
-       (SELECT count(*) FROM lines), (SELECT count(*) FROM links);
+SELECT (SELECT count(*) FROM new_bills), (SELECT sum(amount_due) FROM new_bills),
+       (SELECT count(*) FROM new_lines), (SELECT count(*) FROM new_links);
