@@ -11,7 +11,8 @@
 -- the findings, or the bills with their lines and the links of each line to its
 -- time entries, in the same statement, into empty copies of their tables with
 -- their indexes, checks and foreign keys (`-- writes:`, bench/jobs.py
--- time_floor), rolled back. It writes no history: that, again, is the price
+-- time_floor), rolled back. It extends the job's floor (`-- extends:`): that
+-- statement's CTEs, then its own. It writes no history: that, again, is the price
 -- around the SQL. Without it a first run was measured against a statement that
 -- writes none of its 400,000 rows (bench/EXPLAIN.md, "First runs against a floor
 -- that writes").
