@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -124,16 +125,24 @@ def time_floor(name: str, floor: Floor, today) -> dict:
     under the default (bench/EXPLAIN.md); the faster is the floor."""
     timings = []
     for _ in range(3):
-        with transaction.atomic(), connection.cursor() as cursor:
-            if floor.writes:
-                _into_empty_copies(cursor, floor.writes)
+        with floor_cursor(floor) as cursor:
             started = time.perf_counter()
             cursor.execute(floor.sql, floor_parameters(today))
             rows = cursor.fetchall()
             timings.append(round(time.perf_counter() - started, 3))
-            transaction.set_rollback(True)
     result = rows[0][0] if rows else None
     return {"floor": name, "seconds": min(timings), "each": timings, "result": result}
+
+
+@contextmanager
+def floor_cursor(floor: Floor):
+    """A cursor to run `floor` with, in a transaction rolled back when it closes; a
+    writing floor's tables are empty copies by then (`_into_empty_copies`)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if floor.writes:
+            _into_empty_copies(cursor, floor.writes)
+        yield cursor
+        transaction.set_rollback(True)
 
 
 def _into_empty_copies(cursor, tables) -> None:

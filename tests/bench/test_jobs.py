@@ -4,7 +4,7 @@ and a first run's floor writes what a first run writes, leaving nothing behind."
 from datetime import date
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection
 from django.db.models import Sum
 
 from bench import jobs
@@ -50,12 +50,9 @@ def test_billing_floor_counts_the_bills(generated):
 def _first_run_floor(job):
     """The whole answer of a first run's floor, its writes rolled back."""
     floor = jobs.floors()[FIRST_RUN_FLOOR.format(job=job)]
-    with transaction.atomic(), connection.cursor() as cursor:
-        jobs._into_empty_copies(cursor, floor.writes)
+    with jobs.floor_cursor(floor) as cursor:
         cursor.execute(floor.sql, jobs.floor_parameters(TODAY))
-        answer = cursor.fetchone()
-        transaction.set_rollback(True)
-    return answer
+        return cursor.fetchone()
 
 
 def _leaves_no_copies():
