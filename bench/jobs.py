@@ -8,6 +8,11 @@ idempotent rerun on the same data, counting queries with
 reporting how far resident memory grew above the process's size before the
 job. Jobs whose code has not landed yet are reported as not available.
 
+A job runs as production runs it. The evaluation is one task. Bills are one task per
+regional program (the beat's `billing.tasks.draft_last_month`), which the Celery worker
+runs as many at once as it has processes, by default one per CPU: here a pool of
+WORKERS threads, each on its own database connection (`_in_workers`).
+
 The floors (bench/floors.sql) are the core SQL of each job as one statement,
 timed on the same data, so "job / floor" says how much the Python around the
 SQL costs. A job's floor reads and decides, and writes nothing, as an unchanged
@@ -19,8 +24,10 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -39,6 +46,8 @@ from tcm.dates import previous_month
 FLOORS = Path(__file__).resolve().parent / "floors.sql"
 # Where a writing floor's empty copies of the tables live, for its transaction only.
 COPIES = "bench_floor"
+# The Celery worker's processes, Celery's default concurrency: one per CPU.
+WORKERS = os.cpu_count() or 1
 
 
 def _evaluate_compliance(today):
@@ -57,14 +66,39 @@ def _generate_bills(today):
     regions = list(RegionalProgram.objects.order_by("code"))
 
     def run():
-        for region in regions:
-            generate_bills(month=month, regional_program=region)
+        _in_workers(lambda region: generate_bills(month=month, regional_program=region), regions)
 
     return run, Bill.objects.count
 
 
+def _in_workers(task, items) -> list:
+    """`task(item)` for every item, WORKERS at a time, as the Celery worker runs its tasks.
+
+    Each thread has its own database connection, as each worker process has, closed
+    when its task ends, and the calling thread's execute wrappers (the query counter)
+    wrap its queries too. The tasks' work is in PostgreSQL, so Python's one interpreter
+    lock does not hold them back: the bills' runs spend their time waiting on their
+    statements.
+    """
+    wrappers = list(connection.execute_wrappers)
+
+    def in_worker(item):
+        try:
+            with ExitStack() as stack:
+                for wrapper in wrappers:
+                    stack.enter_context(connection.execute_wrapper(wrapper))
+                return task(item)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return list(pool.map(in_worker, items))
+
+
 # name -> builder(today) returning (run the job, count the rows it produced)
 JOBS = {"evaluate_compliance": _evaluate_compliance, "generate_bills": _generate_bills}
+# How many of a job's tasks run at once (the results say it).
+TASKS_AT_ONCE = {"evaluate_compliance": 1, "generate_bills": WORKERS}
 
 
 def floor_parameters(today) -> dict:
@@ -172,11 +206,15 @@ def _into_empty_copies(cursor, tables) -> None:
 
 
 class QueryCounter:
+    """Counts the queries it wraps, from every thread of a job (`_in_workers`)."""
+
     def __init__(self):
         self.count = 0
+        self._lock = threading.Lock()
 
     def __call__(self, execute, sql, params, many, context):
-        self.count += 1
+        with self._lock:
+            self.count += 1
         return execute(sql, params, many, context)
 
 
@@ -217,6 +255,7 @@ def _run_in_this_process(name: str) -> dict:
         "available": True,
         "runs": runs,
         "rows": count_rows(),
+        "tasks_at_once": TASKS_AT_ONCE[name],
         "rss_before_mb": round(before, 1),
         "rss_growth_mb": round(_rss_mb() - before, 1),
     }

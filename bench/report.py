@@ -49,6 +49,7 @@ def report(results) -> str:
                 f"{floor} | {_ratio(run['seconds'], floor)} | {_ratio(run['seconds'], reading)} | "
                 f"{job['rows']} | {job['rss_growth_mb']} |"
             )
+    lines += _at_once(results["jobs"])
     lines += [
         "",
         f"## Pages under load ({results['connections']} concurrent connections, "
@@ -85,6 +86,17 @@ def report(results) -> str:
         "processes' and PostgreSQL's, over the measured run (median of the rounds).",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _at_once(jobs) -> list[str]:
+    """A sentence per job whose tasks ran several at once, as the Celery worker runs them
+    (bench/jobs.py); results from before it was measured so say nothing."""
+    return [
+        f"\n{job['job']}: one task per regional program, {job['tasks_at_once']} at a time, "
+        "as the Celery worker runs them (a process per CPU)."
+        for job in jobs
+        if job.get("tasks_at_once", 1) > 1
+    ]
 
 
 def _against_floors(rows) -> list[str]:

@@ -1,6 +1,7 @@
 """The SQL floors ask the jobs' question: on generated data they count what the jobs produce,
 and a first run's floor writes what a first run writes, leaving nothing behind."""
 
+import threading
 from datetime import date
 
 import pytest
@@ -11,17 +12,30 @@ from bench import jobs
 from bench.generate import generate
 from bench.report import FIRST_RUN_FLOOR
 from billing.models import Bill, BillLine, BillLineEntry
+from billing.services import generate_bills
 from compliance.models import Finding
+from tcm.dates import previous_month
+from tcm.models import RegionalProgram
 
 TODAY = date(2026, 11, 15)
 FLOOR_RULES = ["monthly_contact", "quarterly_face_to_face", "annual_plan_review"]
 
 
-@pytest.fixture
-def generated(db):
+def _generate():
     if connection.vendor != "postgresql":
         pytest.skip("the bench generator streams with PostgreSQL COPY")
     generate(60, today=TODAY)
+
+
+@pytest.fixture
+def generated(db):
+    _generate()
+
+
+@pytest.fixture
+def generated_and_committed(transactional_db):
+    """Generated data the bills job's worker threads see: each has its own connection."""
+    _generate()
 
 
 def test_floors_file_has_a_reading_and_a_first_run_statement_per_job():
@@ -40,11 +54,35 @@ def test_compliance_floor_counts_the_findings_of_its_rules(generated):
     assert floor["result"] == findings.count() > 0
 
 
-def test_billing_floor_counts_the_bills(generated):
+def test_billing_floor_counts_the_bills(generated_and_committed):
     run, _count = jobs.JOBS["generate_bills"](TODAY)
     run()
     floor = jobs.time_floor("generate_bills", jobs.floors()["generate_bills"], TODAY)
     assert floor["result"] == Bill.objects.filter(withdrawn=False).count() > 0
+
+
+def test_bills_run_a_task_per_program_workers_at_once_and_every_query_counts(
+    generated_and_committed,
+):
+    programs = list(RegionalProgram.objects.all())
+    run, _count = jobs.JOBS["generate_bills"](TODAY)
+    run()
+    threads = set()
+
+    def in_thread(execute, sql, params, many, context):
+        threads.add(threading.get_ident())
+        return execute(sql, params, many, context)
+
+    pooled = jobs.QueryCounter()
+    with connection.execute_wrapper(pooled), connection.execute_wrapper(in_thread):
+        run()
+    one_by_one = jobs.QueryCounter()
+    with connection.execute_wrapper(one_by_one):
+        for program in programs:
+            generate_bills(month=previous_month(TODAY), regional_program=program)
+    assert pooled.count == one_by_one.count > 0
+    assert len(threads) == min(jobs.WORKERS, len(programs)) > 0
+    assert threading.get_ident() not in threads
 
 
 def _first_run_floor(job):
@@ -71,7 +109,7 @@ def test_compliance_first_run_floor_writes_the_findings_of_its_rules(generated):
     assert _leaves_no_copies()
 
 
-def test_billing_first_run_floor_writes_the_bills_lines_and_links(generated):
+def test_billing_first_run_floor_writes_the_bills_lines_and_links(generated_and_committed):
     bills, amount_due, lines, links = _first_run_floor("generate_bills")
     assert not Bill.objects.exists()
     run, _count = jobs.JOBS["generate_bills"](TODAY)

@@ -144,3 +144,12 @@ def test_a_target_measured_with_its_floor_is_set_against_it():
         "4.00 ms of CPU per request (app and database)." in text
     )
     assert "against" not in report(RESULTS).split("## Pages")[1].split("Command:")[0]
+
+
+def test_a_job_whose_tasks_ran_at_once_says_how_many():
+    bills = {**RESULTS["jobs"][0], "job": "generate_bills", "tasks_at_once": 2}
+    evaluation = {**RESULTS["jobs"][0], "tasks_at_once": 1}
+    text = report({**RESULTS, "jobs": [evaluation, bills]})
+    assert "generate_bills: one task per regional program, 2 at a time" in text
+    assert "evaluate_compliance: one task" not in text
+    assert "at a time" not in report(RESULTS)  # results from before it was measured
