@@ -153,3 +153,104 @@ def test_a_job_whose_tasks_ran_at_once_says_how_many():
     assert "generate_bills: one task per regional program, 2 at a time" in text
     assert "evaluate_compliance: one task" not in text
     assert "at a time" not in report(RESULTS)  # results from before it was measured
+
+
+def _load_row(target, method="GET", **figures):
+    return {"target": target, "user": "cm", "method": method, "available": True,
+            "p50_ms": 5.0, "p95_ms": 10.0, "rps": 100.0, "errors": 0, **figures}  # fmt: skip
+
+
+MET = {
+    **RESULTS,
+    "persons": 100_000,
+    "jobs": [
+        {
+            **RESULTS["jobs"][0],
+            "runs": [
+                {"run": "first", "seconds": 4.8, "queries": 16},
+                {"run": "rerun", "seconds": 1.5, "queries": 16},
+            ],
+        },
+    ],
+    "load": [
+        _load_row("bare view GET", rps=800.0),
+        _load_row("worklist", p95_ms=149.9),
+        _load_row("bare view POST", "POST", rps=800.0),
+        _load_row("contact write alone", "POST", rps=480.0, p95_ms=900.0),
+        _load_row("contact POST", "POST", rps=400.0, floor="contact write alone"),
+    ],
+}
+
+
+def _targets_of(results) -> dict[str, tuple[str, str]]:
+    """{target: (measured, met)} of the results' targets table."""
+    table = report(results).split("## Issue 9's targets")[1].split("Command:")[0]
+    cells = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in table.splitlines()
+        if line.startswith("| ")
+    ]
+    return {target: (measured, met) for target, measured, met in cells[1:]}
+
+
+def test_targets_met_at_their_edges_say_so():
+    targets = _targets_of(MET)
+    assert {met for _, met in targets.values()} == {"yes"}
+    assert targets["each job within 3x its SQL floor"][0] == (
+        "evaluate_compliance first 3.0x; evaluate_compliance rerun 3.0x"
+    )
+    assert targets["pages under 150 ms p95 at 10 connections"][0] == (
+        "worklist 149.9 ms; contact POST 10.0 ms"  # not the bare views, nor the write alone
+    )
+    assert targets["contact POST at least 0.5x the bare POST's requests/s"][0] == (
+        "0.50x; contact write alone, no checks: 0.60x"
+    )
+    assert "(set for 100,000 persons; this run: 100,000)" in report(MET)
+
+
+def test_a_target_missed_by_a_hair_is_not_met():
+    job = MET["jobs"][0]
+    slow = {**job, "runs": [{"run": "first", "seconds": 4.81, "queries": 16}], "rss_growth_mb": 50}
+    load = [{**row, "p95_ms": 150.0} if row["target"] == "worklist" else row for row in MET["load"]]
+    load = [{**row, "rps": 399.0} if row["target"] == "contact POST" else row for row in load]
+    targets = _targets_of({**MET, "jobs": [slow], "load": load})
+    assert targets == {
+        "each job under 60 s": ("evaluate_compliance first 4.81 s", "yes"),
+        "each job within 3x its SQL floor": ("evaluate_compliance first 3.0x", "no"),
+        "memory flat in N: each job under 50 MB of growth": ("evaluate_compliance 50 MB", "no"),
+        "pages under 150 ms p95 at 10 connections": (
+            "worklist 150.0 ms; contact POST 10.0 ms",
+            "no",
+        ),
+        "contact POST at least 0.5x the bare POST's requests/s": (
+            "0.50x; contact write alone, no checks: 0.60x",
+            "no",
+        ),
+    }
+
+
+def test_a_job_over_a_minute_is_not_met():
+    job = {**MET["jobs"][0], "runs": [{"run": "rerun", "seconds": 60.0, "queries": 16}]}
+    floors = [{"floor": "evaluate_compliance", "seconds": 30.0, "result": 1}]
+    targets = _targets_of({**MET, "jobs": [job], "floors": floors})
+    assert targets["each job under 60 s"] == ("evaluate_compliance rerun 60.0 s", "no")
+    assert targets["each job within 3x its SQL floor"][1] == "yes"
+
+
+def test_targets_whose_figures_are_missing_are_not_met():
+    targets = _targets_of(RESULTS)  # generate_bills and the contact POST not available
+    assert targets["each job under 60 s"][1] == "no"
+    assert targets["memory flat in N: each job under 50 MB of growth"][1] == "no"
+    assert targets["pages under 150 ms p95 at 10 connections"] == (
+        "worklist 50.0 ms; contact POST not measured",
+        "no",
+    )
+    assert targets["contact POST at least 0.5x the bare POST's requests/s"] == (
+        "not measured",
+        "no",
+    )
+    no_floor = _targets_of({**MET, "floors": []})
+    assert no_floor["each job within 3x its SQL floor"] == (
+        "evaluate_compliance first no floor; evaluate_compliance rerun no floor",
+        "no",
+    )
